@@ -1,0 +1,55 @@
+/**
+ * Analysis options: the documented defaults every figure falls back on, overridable by the user's settings
+ * (`scalingLens.*` in VS Code, typed from this schema) and by CLI flags (`overrides`, highest precedence).
+ */
+import { z } from 'zod';
+
+export const CustomAcceleratorSchema = z.object({
+  name: z.string().min(1).describe('Name used in configs and settings, e.g. "MyCluster-H100".'),
+  aliases: z.array(z.string()).optional().describe('Other names that match this accelerator.'),
+  memoryGiB: z.number().positive().describe('Device memory in GiB.'),
+  bf16Tflops: z.number().positive().describe('Dense (non-sparse) BF16 tensor peak, TFLOPS.'),
+  fp16Tflops: z.number().positive().optional().describe('Dense FP16 tensor peak, TFLOPS.'),
+  fp8Tflops: z.number().positive().optional().describe('Dense FP8 tensor peak, TFLOPS.'),
+  fp32Tflops: z.number().positive().optional().describe('FP32 peak, TFLOPS.'),
+  tdpW: z.number().positive().optional().describe('Board power (TDP), watts.'),
+  pricePerGpuHour: z.number().nonnegative().optional().describe('USD per GPU-hour.'),
+});
+
+export const OptionsSchema = z.object({
+  mfu: z.number().gt(0).max(1).default(0.4).describe(
+    'Model FLOPs utilization assumed for time estimates when the config sets none (published steady-state MFU: Llama-2 ≈43%, PaLM 46.2%).',
+  ),
+  pue: z.number().min(1).max(3).default(1.1).describe('Data-center power usage effectiveness multiplying GPU energy.'),
+  gridIntensity: z.number().min(0).max(2).default(0.4).describe('Grid carbon intensity, tonnes CO2 per MWh (kg/kWh).'),
+  prices: z.record(z.string(), z.number().nonnegative()).default({}).describe(
+    'USD per GPU-hour by accelerator name (e.g. {"H100": 2.2}); overrides the catalog\'s indicative low price.',
+  ),
+  customAccelerators: z.array(CustomAcceleratorSchema).default([]).describe('Accelerators not in the built-in catalog.'),
+  computeOptimalTokensPerParam: z.number().positive().default(20).describe(
+    'Compute-optimal tokens per parameter (Hoffmann et al. 2022, Approaches 1/2: ≈20).',
+  ),
+  underTrainedTokensPerParam: z.number().nonnegative().default(10).describe(
+    'Warn `under-trained` below this many training tokens per (active) parameter. Fine-tuning runs are never warned.',
+  ),
+  overTrainedTokensPerParam: z.number().positive().default(100).describe(
+    'Note `over-trained` (information only) above this many tokens per parameter.',
+  ),
+  memoryWarnFraction: z.number().gt(0).max(1).default(0.9).describe('Warn when the per-GPU memory estimate exceeds this fraction of usable memory.'),
+  maxFileBytes: z.number().int().positive().default(5_000_000).describe('Files larger than this are not analysed.'),
+});
+
+export type Options = z.infer<typeof OptionsSchema>;
+export type OptionsInput = z.input<typeof OptionsSchema>;
+
+/** CLI flags / commands that override both the document and the settings. */
+export interface Overrides {
+  gpu?: string;
+  gpus?: number;
+  mfu?: number;
+  price?: number;
+}
+
+export function defaultOptions(): Options {
+  return OptionsSchema.parse({});
+}

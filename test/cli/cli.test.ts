@@ -1,8 +1,8 @@
 /** The built CLI (dist/cli.js) as a user runs it: reports, exit codes, JSON against its schema, SARIF. */
-import { test, describe, before } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -21,6 +21,7 @@ const write = (name: string, text: string) => {
 };
 
 before(() => assert.ok(existsSync(cli), 'run `npm run build` first (npm test does)'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('scaling-lens check', () => {
   test('text report for every example; exit 0 when no error-severity finding', () => {

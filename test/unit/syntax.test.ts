@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import {
   LineIndex,
   formatFromFileName,
@@ -602,7 +602,8 @@ describe('formats', () => {
 // ---------------------------------------------------------------------------------------------
 // Corpus of real configs
 
-const CORPUS = '/work/shared/corpus';
+/** shared/ sits beside the checkout (developers' machines and CI). */
+const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
 /** Corpus files that are genuinely invalid for a strict parser. */
 const KNOWN_INVALID = new Map<string, RegExp>([['nanotron/config_qwen_with_moe.yaml', /Map keys must be unique/]]);
 

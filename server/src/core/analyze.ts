@@ -221,6 +221,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
   // ---- cluster ----
   let gpuName: Sourced<string> | undefined = c.gpu;
   if (ov.gpu) gpuName = sv(ov.gpu, override('--gpu'));
+  else if (!gpuName && opts.defaultGpu.trim()) gpuName = sv(opts.defaultGpu.trim(), dflt('scalingLens.defaultGpu', opts.defaultGpu.trim()));
   let accelerator: Accelerator | undefined;
   if (gpuName) {
     accelerator = findAccelerator(gpuName.value, opts.customAccelerators);
@@ -239,6 +240,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
   else if (c.count) gpus = c.count;
   else if (c.nodes && c.gpusPerNode) gpus = sv(c.nodes.value * c.gpusPerNode.value, derived('nodes × GPUs per node', [key('cluster.nodes'), key('cluster.gpusPerNode')]));
   else if (p.dp) gpus = sv(mpSize * p.dp.value, derived('TP × PP × CP × DP', ['parallelism']));
+  else if (opts.defaultGpuCount > 0) gpus = sv(opts.defaultGpuCount, dflt('scalingLens.defaultGpuCount', String(opts.defaultGpuCount)));
   if (gpus && (gpus.value > MAX_GPUS || gpus.value < 1)) {
     findings.push({ code: 'invalid-value', severity: 'error', message: `${formatNumber(gpus.value)} GPUs is outside the supported range (1–${formatNumber(MAX_GPUS)}).`, range: rangeOf(gpus) });
     gpus = undefined;

@@ -37,6 +37,10 @@ export const OptionsSchema = z.object({
   ),
   memoryWarnFraction: z.number().gt(0).max(1).default(0.9).describe('Warn when the per-GPU memory estimate exceeds this fraction of usable memory.'),
   maxFileBytes: z.number().int().positive().default(5_000_000).describe('Files larger than this are not analysed.'),
+  defaultGpu: z.string().default('').describe(
+    'Accelerator assumed when a config names none (e.g. "H100"); set by the "Scaling Lens: Select GPU" command. Empty: none.',
+  ),
+  defaultGpuCount: z.number().int().min(0).max(10_000_000).default(0).describe('GPU count assumed when a config gives none (0: none).'),
 });
 
 export type Options = z.infer<typeof OptionsSchema>;
@@ -49,6 +53,16 @@ export interface Overrides {
   mfu?: number;
   price?: number;
 }
+
+/** Editor-only settings on top of the analysis options; package.json `contributes.configuration` is generated from it. */
+export const EditorSettingsSchema = OptionsSchema.extend({
+  inlayHints: z.boolean().default(true).describe('Show figures (params, FLOPs, tokens/param…) at the end of the lines that decide them.'),
+  codeLens: z.boolean().default(true).describe('Show the one-line summary (params · tokens · FLOPs · days · $ · fit) atop each analysed file.'),
+  files: z.array(z.string()).default([]).describe(
+    'Extra glob patterns of files to analyse as training configs (native *.scaling.* files and recognised dialects are always analysed).',
+  ),
+});
+export type EditorSettings = z.infer<typeof EditorSettingsSchema>;
 
 export function defaultOptions(): Options {
   return OptionsSchema.parse({});

@@ -5,7 +5,7 @@ const noLsp = ['vscode', 'vscode-languageserver', 'vscode-languageserver/*', 'vs
 const nodeBuiltins = ['fs', 'node:*', 'path', 'child_process', 'os', 'process', 'util', 'http', 'https', 'net'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.editor-lab/**', '.cache/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.editor-lab/**', '.cache/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -28,7 +28,13 @@ export default tseslint.config(
   {
     files: ['server/src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['vscode', 'vscode-languageclient'], patterns: [{ group: ['../lsp/*'], message: 'the CLI starts the server through its entry, not its internals.' }] }],
+      'no-restricted-imports': ['error', { paths: ['vscode', 'vscode-languageclient'] }],
+    },
+  },
+  {
+    files: ['client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vscode-languageserver', 'vscode-languageserver-textdocument'], patterns: [{ group: ['vscode-languageserver/*', '**/server/src/lsp/**', '**/server/src/dialects/**', '**/server/src/cli/**'], message: 'the client talks to the server over LSP; it may import only server/src/core and server/src/protocol.' }] }],
     },
   },
 );

@@ -14,8 +14,10 @@ const common = {
   target: 'node20',
   format: 'cjs',
   mainFields: ['module', 'main'],
+  // Minified always (the server bundle must stay small); linked source maps for stack traces during development.
   sourcemap: production ? false : 'linked',
-  minify: production,
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   define: { SCALING_LENS_VERSION: JSON.stringify(pkg.version) },
   legalComments: 'none',
@@ -23,7 +25,7 @@ const common = {
 
 const entries = [
   { in: 'server/src/cli/index.ts', out: 'dist/cli.js', executable: true },
-  { in: 'server/src/lsp/server.ts', out: 'dist/server.js' },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server.js' },
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
 ];
 

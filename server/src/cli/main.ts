@@ -23,10 +23,12 @@ const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION 
 const USAGE = `Usage:
   scaling-lens check [--format text|json|sarif] [--gpu NAME] [--gpus N] [--mfu X] [--price USD] [--dialect ID] FILE|DIR...
   scaling-lens explain [--gpu NAME] [--gpus N] [--mfu X] [--price USD] [--dialect ID] FILE
+  scaling-lens lsp --stdio
   scaling-lens --version | --help
 
 check    estimates params, tokens, FLOPs, time, cost, energy and memory per GPU; exit 1 if any error-severity finding
 explain  every figure with its formula, inputs and where each input came from
+lsp      the language server over stdio (for Neovim, Helix, Emacs, …)
 
 Directories are searched for *.scaling.{yaml,yml,json,toml} files.`;
 

@@ -574,7 +574,7 @@ interface ParCheck {
 
 function checkParallelism(findings: Finding[], c: ParCheck): void {
   const { tp, pp, cp, dp, gpus, key } = c;
-  if (gpus && gpus.origin.kind !== 'derived') {
+  if (gpus && (gpus.origin.kind === 'document' || gpus.origin.kind === 'override')) {
     if (dp) {
       const product = c.mpSize * dp.value;
       if (product !== gpus.value) {

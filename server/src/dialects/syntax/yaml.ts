@@ -8,6 +8,7 @@
 import {
   Composer,
   Parser,
+  visit,
   isAlias,
   isMap,
   isScalar,
@@ -19,13 +20,17 @@ import {
   type SchemaOptions,
   type YAMLError,
   type YAMLMap,
+  type Alias,
 } from 'yaml';
 import type { OffsetRange } from '../../core/plan';
 import { DocumentBuilder, MAX_DEPTH, range, toScalar, trimRange } from './builder';
 import type { Comment, ParsedDocument } from './tree';
 
-/** `toJS` limit on alias expansion (billion-laughs guard). */
-const MAX_ALIAS_COUNT = 100;
+/**
+ * `toJS` limit on alias expansion (billion-laughs guard). yaml multiplies the uses of an anchor by the aliases inside
+ * it; real sweep configs reuse one anchor hundreds of times, so yaml's default of 100 rejects legitimate files.
+ */
+const MAX_ALIAS_COUNT = 10_000;
 /** Entries that alias expansion may add to `entries` before it stops. */
 const ALIAS_ENTRY_BUDGET = 10_000;
 /** Warning codes that indicate a real mistake (others, e.g. unknown `!tags`, are ignored). */
@@ -186,12 +191,34 @@ type AnyNode = unknown;
 class YamlWalker {
   private aliasEntries = 0;
   private aliasLimitReported = false;
+  /** Anchor name → anchored nodes in document order (yaml's Alias.resolve re-walks the document: O(n²)). */
+  private readonly anchors = new Map<string, Array<{ start: number; node: AnyNode }>>();
 
   constructor(
-    private readonly doc: YamlDoc,
+    doc: YamlDoc,
     private readonly text: string,
     private readonly out: DocumentBuilder,
-  ) {}
+  ) {
+    visit(doc, {
+      Node: (_key, node) => {
+        if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) {
+          const list = this.anchors.get(node.anchor) ?? [];
+          list.push({ start: node.range?.[0] ?? 0, node });
+          this.anchors.set(node.anchor, list);
+        }
+      },
+    });
+  }
+
+  /** The node an alias refers to: the last node anchored with its name before the alias. */
+  private resolve(alias: Alias): AnyNode | undefined {
+    const list = this.anchors.get(alias.source);
+    if (!list) return undefined;
+    const at = alias.range?.[0] ?? Number.POSITIVE_INFINITY;
+    let found: AnyNode | undefined;
+    for (const a of list) if (a.start < at) found = a.node;
+    return found;
+  }
 
   /**
    * Records `node` at `path`. `aliasDepth` > 0 while expanding an alias or merge key (such
@@ -201,7 +228,7 @@ class YamlWalker {
     const valueRange = at ?? this.rangeOf(node) ?? range(keyRange?.end ?? 0, keyRange?.end ?? 0);
     if (!this.out.withinDepth(path, valueRange) || !this.withinBudget(aliasDepth, valueRange)) return;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.resolve(node);
       if (target) this.node(target, path, keyRange, aliasDepth + 1, valueRange);
     } else if (isMap(node)) {
       this.out.add(path, { kind: 'map', keyRange, valueRange });
@@ -250,7 +277,7 @@ class YamlWalker {
   /** Pairs contributed by merge sources in precedence order (earlier sources win, nested merges last). */
   private *mergedPairs(sources: AnyNode[], seen: Set<YAMLMap>): Generator<{ key: unknown; value: unknown }> {
     for (const source of sources.flatMap((s) => (isSeq(s) ? s.items : [s]))) {
-      const map = isAlias(source) ? source.resolve(this.doc) : source;
+      const map = isAlias(source) ? this.resolve(source) : source;
       if (!isMap(map) || seen.has(map) || seen.size >= MAX_DEPTH) continue;
       seen.add(map);
       const nested: AnyNode[] = [];
@@ -263,7 +290,7 @@ class YamlWalker {
   }
 
   private keyName(key: AnyNode): string {
-    const node = isAlias(key) ? (key.resolve(this.doc) ?? key) : key;
+    const node = isAlias(key) ? (this.resolve(key) ?? key) : key;
     if (isScalar(node) && node.value !== null && node.value !== undefined) return String(node.value);
     const r = this.rangeOf(key);
     return r ? this.text.slice(r.start, r.end).trim() : '';

@@ -1,0 +1,62 @@
+/**
+ * Per-(uri, version) analysis cache: each document version is parsed and analysed once, whatever number of features
+ * (diagnostics, hover, inlay hints, code lens, code actions, status) ask. Settings changes bump a generation counter.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import picomatch from 'picomatch';
+import type { EditorSettings } from '../core/options';
+import { analyzeText, type DocumentAnalysis } from '../dialects/index';
+
+interface Entry {
+  version: number;
+  generation: number;
+  result: DocumentAnalysis;
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, Entry>();
+  private generation = 0;
+  private matchers: ((path: string) => boolean)[] = [];
+
+  constructor(private settings: EditorSettings) {
+    this.compileGlobs();
+  }
+
+  get current(): EditorSettings {
+    return this.settings;
+  }
+
+  updateSettings(s: EditorSettings): void {
+    this.settings = s;
+    this.generation++;
+    this.compileGlobs();
+  }
+
+  get(doc: TextDocument): DocumentAnalysis {
+    const hit = this.entries.get(doc.uri);
+    if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
+    const path = uriPath(doc.uri);
+    const forced = this.matchers.some((m) => m(path)) ? 'native' : undefined;
+    const result = analyzeText(doc.getText(), path, { options: this.settings, ...(forced ? { dialect: forced } : {}) });
+    this.entries.set(doc.uri, { version: doc.version, generation: this.generation, result });
+    return result;
+  }
+
+  delete(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  private compileGlobs(): void {
+    this.matchers = this.settings.files.map((g) => picomatch(g, { dot: true, matchBase: !g.includes('/') }));
+  }
+}
+
+/** File-system path of a file: URI (decoded), or the URI itself for other schemes (untitled:…). */
+export function uriPath(uri: string): string {
+  if (!uri.startsWith('file://')) return uri;
+  try {
+    return decodeURIComponent(uri.slice('file://'.length));
+  } catch {
+    return uri.slice('file://'.length);
+  }
+}

@@ -1,0 +1,104 @@
+/** Hover on any key or value that feeds the plan: what it contributes, the convention, and where it came from. */
+import type { Hover } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis, FigureName } from '../core/analyze';
+import { formatFigure, figureLabel } from '../core/explain';
+import { describeOrigin, type Origin, type Sourced, type TrainingPlan } from '../core/plan';
+import { formatCount, formatGiB, formatNumber, formatPercent, formatUsd } from '../core/units';
+import type { DocumentAnalysis } from '../dialects/index';
+import { toRange } from './convert';
+
+type Group = 'model' | 'tokens' | 'memory' | 'cluster';
+
+const GROUP_OF: Record<string, Group> = {
+  'training.tokens': 'tokens',
+  'training.steps': 'tokens',
+  'training.globalBatch': 'tokens',
+  'training.inferenceTokens': 'tokens',
+  'model.seqLen': 'tokens',
+  'training.microBatch': 'memory',
+  'training.gradAccum': 'memory',
+  'training.precision': 'memory',
+  'training.optimizer': 'memory',
+  'training.activationCheckpointing': 'memory',
+  'training.finetune': 'memory',
+  'training.loraRank': 'memory',
+};
+
+const FIGURES: Record<Group, FigureName[]> = {
+  model: ['params', 'activeParams', 'flops', 'flopsExact', 'gpuHours', 'usd', 'energyMWh', 'perGpuGiB', 'tokensPerParam'],
+  tokens: ['tokens', 'steps', 'globalBatchTokens', 'flops', 'flopsExact', 'gpuHours', 'wallClockDays', 'usd', 'energyMWh', 'co2Tonnes', 'tokensPerParam', 'computeOptimalTokens', 'predictedLoss', 'inferenceOptimalParams', 'inferenceOptimalTokens'],
+  memory: ['perGpuGiB', 'gpuHours'],
+  cluster: ['gpuHours', 'wallClockDays', 'usd', 'energyMWh', 'co2Tonnes', 'perGpuGiB'],
+};
+
+interface Hit {
+  field: string;
+  sourced: Sourced<unknown>;
+  origin: Extract<Origin, { kind: 'document' }>;
+}
+
+/** The plan field whose key or value token contains `offset` (fields from other files excluded). */
+export function fieldAt(plan: TrainingPlan, offset: number): Hit | undefined {
+  for (const [section, fields] of Object.entries(plan)) {
+    for (const [name, s] of Object.entries(fields as Record<string, Sourced<unknown> | undefined>)) {
+      if (!s || s.origin.kind !== 'document' || s.origin.file) continue;
+      const o = s.origin;
+      const start = Math.min(o.keyRange?.start ?? o.range.start, o.range.start);
+      const end = Math.max(o.range.end, o.keyRange?.end ?? 0);
+      if (offset >= start && offset <= end) return { field: `${section}.${name}`, sourced: s, origin: o };
+    }
+  }
+  return undefined;
+}
+
+export function hover(doc: TextDocument, result: DocumentAnalysis, offset: number): Hover | null {
+  const a = result.analysis;
+  if (!a || !result.plan || !result.dialect) return null;
+  const hit = fieldAt(result.plan, offset);
+  if (!hit) return null;
+  const group: Group = GROUP_OF[hit.field] ?? (hit.field.startsWith('model.') ? 'model' : hit.field.startsWith('parallelism.') ? 'memory' : 'cluster');
+  const lineOf = (o: number) => doc.positionAt(o).line;
+  const lines: string[] = [];
+  lines.push(`**\`${hit.origin.key}\`** · ${result.dialect.name}`, '');
+
+  const rows: [string, string][] = [];
+  if (hit.field === 'model.preset' && a.resolved.preset) {
+    const p = a.resolved.preset;
+    const d = p.dims;
+    rows.push(['model', `${p.displayName} (${p.source})`]);
+    rows.push(['dims', `${d.layers} layers · h ${d.hidden} · ${d.heads}/${d.kvHeads} heads · ffn ${d.ffnHidden}${d.gated ? ' (gated)' : ''} · V ${d.vocab}${d.experts > 1 ? ` · ${d.experts} experts top-${d.topK}` : ''}`]);
+  }
+  if (group === 'cluster' && a.resolved.accelerator) {
+    const acc = a.resolved.accelerator;
+    rows.push(['accelerator', `${acc.name}: ${formatNumber(acc.memoryGiB)} GiB${a.resolved.peakTflops ? `, ${formatNumber(a.resolved.peakTflops.value, 1)} TFLOPS dense` : ''}${acc.tdpW ? `, ${acc.tdpW} W` : ''}`]);
+    rows.push(['MFU', `${formatPercent(a.resolved.mfu.value)} (${describeOrigin(a.resolved.mfu.origin, lineOf)})`]);
+    if (a.resolved.price) rows.push(['price', `${formatUsd(a.resolved.price.value)}/GPU-h (${a.resolved.price.origin.kind === 'catalog' ? 'catalog, indicative' : describeOrigin(a.resolved.price.origin, lineOf)})`]);
+  }
+  for (const name of FIGURES[group]) {
+    const fig = a.figures[name];
+    if (name === 'activeParams' && fig.value === a.figures.params.value) continue;
+    if (fig.value === null && (name.startsWith('inference') || name === 'steps' || name === 'globalBatchTokens')) continue;
+    rows.push([figureLabel(name), fig.value === null ? `unknown — needs ${fig.missing.map((m) => `\`${m}\``).join(' or ') || 'more inputs'}` : formatFigure(name, fig.value)]);
+  }
+  if (group === 'memory' && a.memory) {
+    for (const t of a.memory.terms) rows.push([`· ${t.name}`, `${formatGiB(t.gib)} — ${t.formula}`]);
+    if (a.usableGiB !== undefined && a.memory.perGpuGiB !== null)
+      rows.push(['fit', `${formatGiB(a.memory.perGpuGiB)} of ${formatGiB(a.usableGiB)} usable${a.fits ? ' ✓' : ' ✗ does not fit'}`]);
+  }
+  if (group === 'tokens' && a.resolved.tokens?.origin.kind === 'derived') rows.unshift(['tokens from', a.resolved.tokens.origin.formula]);
+  lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '');
+
+  const conv =
+    group === 'memory'
+      ? '_Memory: model states by precision/optimizer ÷ TP·PP (÷ DP per ZeRO/FSDP) + activations (Korthikanti 2022, flash) + logits + 8% allocator reserve._'
+      : `_FLOPs: 6·N·D headline (Kaplan/Chinchilla); exact = every matmul ×3 incl. LM head and causal attention. Time at ${formatPercent(a.resolved.mfu.value)} MFU on dense peak${a.resolved.params ? `; N = ${formatCount(a.resolved.params.value)}` : ''}._`;
+  lines.push(conv);
+  lines.push(`Set at line ${lineOf(hit.origin.keyRange?.start ?? hit.origin.range.start) + 1}${hit.origin.key.startsWith('#') ? ' (directive comment)' : ''}.`);
+  return {
+    contents: { kind: 'markdown', value: lines.join('\n') },
+    range: toRange(doc, { start: hit.origin.keyRange?.start ?? hit.origin.range.start, end: hit.origin.range.end }),
+  };
+}
+
+export type { Analysis };

@@ -10,6 +10,7 @@ import { applyDirectives } from './directives';
 import { looksNative, nativeAdapter, NATIVE_KEY_HINTS } from './native';
 import { formatFromFileName, parseConfig } from './syntax/index';
 import { LineIndex } from './syntax/lineIndex';
+import { reparse } from './syntax/incremental';
 import type { ConfigFormat, ParsedDocument } from './syntax/tree';
 
 export interface DialectInfo {
@@ -39,6 +40,8 @@ export interface AnalyzeOptions {
   overrides?: Overrides;
   /** Force a dialect id (CLI --dialect, setting per glob). */
   dialect?: string;
+  /** The previous version's parse of the same document: typing inside a value patches it instead of re-parsing. */
+  previous?: ParsedDocument;
 }
 
 export const NATIVE_FILE = /\.scaling\.(ya?ml|json|toml)$/i;
@@ -57,8 +60,20 @@ export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions
       skipped: 'file too large',
     };
   }
-  const parsed = parseConfig(text, format);
+  const structure = countStructure(text);
+  if (structure > MAX_STRUCTURE) {
+    return {
+      ...base,
+      format,
+      findings: [{ code: 'missing-value', severity: 'information', message: `File not analysed: ${structure.toLocaleString('en-US')} separators (',' ':' newlines) exceed the ${MAX_STRUCTURE.toLocaleString('en-US')} a training config can plausibly have; parsing it would take seconds.`, range: { start: 0, end: 0 } }],
+      skipped: 'file too complex',
+    };
+  }
+  const parsed = (opts.previous && opts.previous.format === format ? reparse(opts.previous, text) : undefined) ?? parseConfig(text, format);
   const syntaxFindings: Finding[] = parsed.errors.map((e) => ({ code: 'parse-error', severity: 'error', message: e.message, range: e.range }));
+  if (parsed.truncated) {
+    syntaxFindings.push({ code: 'missing-value', severity: 'information', message: 'Very large document: only its first 100,000 nodes are indexed; keys after that are not read.', range: { start: 0, end: 0 } });
+  }
 
   const dialect = detect(parsed, fileName, opts.dialect);
   if (!dialect) return { ...base, format, parsed, findings: [], skipped: 'not a recognised training config' };
@@ -87,6 +102,21 @@ function detect(parsed: ParsedDocument, fileName: string, forced: string | undef
   if (NATIVE_FILE.test(fileName)) return { id: 'native', name: 'Scaling Lens native', reason: 'file name *.scaling.*' };
   if (looksNative(parsed)) return { id: 'native', name: 'Scaling Lens native', reason: 'top-level model/training/cluster/parallelism sections with native keys' };
   return undefined;
+}
+
+/**
+ * Structural separators bound the parse cost of any format: a 10,000-line config has ≈40,000; a 5 MB one-line list of
+ * millions of items is a paste accident (or an attack), not a config, and would cost the YAML parser tens of seconds.
+ */
+export const MAX_STRUCTURE = 400_000;
+
+function countStructure(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 58 || c === 10) n++; // , : \n
+  }
+  return n;
 }
 
 function sniffFormat(text: string): ConfigFormat {

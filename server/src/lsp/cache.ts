@@ -37,7 +37,8 @@ export class AnalysisCache {
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
     const path = uriPath(doc.uri);
     const forced = this.matchers.some((m) => m(path)) ? 'native' : undefined;
-    const result = analyzeText(doc.getText(), path, { options: this.settings, ...(forced ? { dialect: forced } : {}) });
+    const previous = hit?.result.parsed;
+    const result = analyzeText(doc.getText(), path, { options: this.settings, ...(forced ? { dialect: forced } : {}), ...(previous ? { previous } : {}) });
     this.entries.set(doc.uri, { version: doc.version, generation: this.generation, result });
     return result;
   }

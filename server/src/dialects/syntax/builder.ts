@@ -8,6 +8,11 @@ import type { Scalar, SourceEntry, SyntaxError } from './tree';
 
 /** Deepest path (number of segments) recorded in `entries`; deeper nodes produce one error. */
 export const MAX_DEPTH = 64;
+/**
+ * Nodes indexed per document. Real configs have a few thousand (a 10,000-line data mixture ≈ 30,000); beyond this the
+ * rest is not indexed (its values stay in `data`), so a 5 MB one-line list cannot cost gigabytes and seconds.
+ */
+export const MAX_ENTRIES = 100_000;
 /** Errors beyond this count are dropped (a broken file can otherwise yield thousands). */
 export const MAX_ERRORS = 100;
 /** Collections opened while this many are already open get their contents blanked before parsing. */
@@ -26,9 +31,20 @@ export class DocumentBuilder {
 
   constructor(private readonly textLength: number) {}
 
+  /** True once MAX_ENTRIES nodes are indexed: walkers stop descending, `add` stops recording. */
+  truncated = false;
+
+  get full(): boolean {
+    return this.entries.size >= MAX_ENTRIES;
+  }
+
   /** Records a node; redefining a path (duplicate key) replaces it and drops its stale descendants. */
   add(path: string[], fields: EntryFields): SourceEntry {
     const dotted = path.join('.');
+    if (this.full && !this.entries.has(dotted)) {
+      this.truncated = true;
+      return { path, dotted, ...fields };
+    }
     if (this.entries.has(dotted)) this.removeSubtree(path);
     const entry: SourceEntry = { path, dotted, ...fields };
     this.entries.set(dotted, entry);

@@ -43,7 +43,7 @@ export function parseJson(text: string): ParsedDocument {
   } catch (err) {
     out.fail(err);
   }
-  return { format: 'json', text, data, entries: out.entries, errors: out.errors, comments };
+  return { format: 'json', text, data, entries: out.entries, errors: out.errors, comments, ...(out.truncated ? { truncated: true } : {}) };
 }
 
 /** One scanner pass: comments into `comments`, structural brackets returned in order. */
@@ -88,6 +88,10 @@ function nodeRange(node: Node): OffsetRange {
 
 function walk(node: Node, path: string[], keyRange: OffsetRange | undefined, text: string, out: DocumentBuilder): void {
   const valueRange = nodeRange(node);
+  if (out.full) {
+    out.truncated = true;
+    return;
+  }
   if (!out.withinDepth(path, valueRange)) return;
   switch (node.type) {
     case 'object':

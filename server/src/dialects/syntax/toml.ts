@@ -33,7 +33,7 @@ export function parseToml(text: string): ParsedDocument {
   } catch (err) {
     out.fail(err);
   }
-  return { format: 'toml', text, data, entries: out.entries, errors: out.errors, comments };
+  return { format: 'toml', text, data, entries: out.entries, errors: out.errors, comments, ...(out.truncated ? { truncated: true } : {}) };
 }
 
 interface ParseFailure {

@@ -50,4 +50,6 @@ export interface ParsedDocument {
   /** Parse errors with the parser's ranges; the document may still be partially usable. */
   errors: SyntaxError[];
   comments: Comment[];
+  /** Set when the document has more nodes than are indexed (see MAX_ENTRIES): entries are incomplete. */
+  truncated?: boolean;
 }

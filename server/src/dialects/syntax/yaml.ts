@@ -67,7 +67,7 @@ export function parseYaml(text: string): ParsedDocument {
   }
   comments.sort((a, b) => a.range.start - b.range.start);
   out.errors.sort((a, b) => a.range.start - b.range.start);
-  return { format: 'yaml', text, data, entries: out.entries, errors: out.errors, comments };
+  return { format: 'yaml', text, data, entries: out.entries, errors: out.errors, comments, ...(out.truncated ? { truncated: true } : {}) };
 }
 
 /** CST tokens up to (not including) the second document; the rest of the stream is not parsed. */
@@ -226,6 +226,10 @@ class YamlWalker {
    */
   node(node: AnyNode, path: string[], keyRange: OffsetRange | undefined, aliasDepth: number, at?: OffsetRange): void {
     const valueRange = at ?? this.rangeOf(node) ?? range(keyRange?.end ?? 0, keyRange?.end ?? 0);
+    if (this.out.full) {
+      this.out.truncated = true;
+      return;
+    }
     if (!this.out.withinDepth(path, valueRange) || !this.withinBudget(aliasDepth, valueRange)) return;
     if (isAlias(node)) {
       const target = this.resolve(node);

@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     files: ['server/src/dialects/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...noLsp, ...nodeBuiltins], patterns: [{ group: ['node:*', '../lsp/*', '../cli/*', '*/lsp/*', '*/cli/*'], message: 'dialects/ maps text to plans: no LSP, no CLI, no file system.' }] }],
+      'no-restricted-imports': ['error', { paths: [...noLsp, ...nodeBuiltins], patterns: [{ group: ['node:*', '../lsp/*', '../cli/*', '../host/*', '*/lsp/*', '*/cli/*', '*/host/*'], message: 'dialects/ maps text to plans: no LSP, no CLI, no file system (files come through ctx.readFile).' }] }],
     },
   },
   {

@@ -14,6 +14,7 @@ import { OptionsSchema, type Options, type Overrides } from '../core/options';
 import { buildFileReport, type FileReport, type Report } from '../core/report';
 import { parseQuantity } from '../core/units';
 import { analyzeText, DIALECTS, NATIVE_FILE, type DocumentAnalysis } from '../dialects/index';
+import { boundedReader, projectRoot } from '../host/files';
 import { toSarif } from './sarif';
 import { renderText } from './text';
 
@@ -112,7 +113,8 @@ function run(argv: string[], io: CliIO): number {
       throw new UsageError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     const display = relative(io.cwd, f) || f;
-    const result = analyzeText(text, f, { options, overrides, ...(v.dialect ? { dialect: v.dialect } : {}) });
+    const readFile = boundedReader([projectRoot(f), io.cwd]);
+    const result = analyzeText(text, f, { options, overrides, readFile, ...(v.dialect ? { dialect: v.dialect } : {}) });
     if (!result.dialect && !result.skipped?.includes('large')) {
       result.findings.push({
         code: 'missing-value',

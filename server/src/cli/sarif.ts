@@ -1,7 +1,8 @@
 /** SARIF 2.1.0 output for CI code scanning (GitHub, GitLab, Azure DevOps). */
 import { docsUrl, FINDING_CODES, type FindingCode } from '../core/findings';
 import type { FileReport } from '../core/report';
-import type { DocumentAnalysis } from '../dialects/index';
+import { adapterById, type DocumentAnalysis } from '../dialects/index';
+import { fixToTextEdits } from '../dialects/edits';
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 
@@ -25,24 +26,29 @@ export function toSarif(files: { display: string; result: DocumentAnalysis; repo
   const results = files.flatMap(({ display, result, report }) =>
     report.diagnostics.map((d, i) => {
       const f = result.findings[i];
-      const fixes = (f?.fixes ?? [])
-        .filter((x) => x.edits.every((e) => e.range))
-        .map((x) => ({
-          description: { text: x.title },
-          artifactChanges: [
-            {
-              artifactLocation: { uri: toUri(display) },
-              replacements: x.edits.map((e) => {
-                const s = result.lines.positionAt(e.range!.start);
-                const en = result.lines.positionAt(e.range!.end);
-                return {
-                  deletedRegion: { startLine: s.line + 1, startColumn: s.character + 1, endLine: en.line + 1, endColumn: en.character + 1 },
-                  insertedContent: { text: String(e.value) },
-                };
-              }),
-            },
-          ],
-        }));
+      const render = adapterById(result.dialect?.id)?.renderValue;
+      const fixes = (f?.fixes ?? []).flatMap((x) => {
+        const edits = result.parsed ? fixToTextEdits(x, result.parsed, render) : undefined;
+        if (!edits) return [];
+        return [
+          {
+            description: { text: x.title },
+            artifactChanges: [
+              {
+                artifactLocation: { uri: toUri(display) },
+                replacements: edits.map((e) => {
+                  const s = result.lines.positionAt(e.range.start);
+                  const en = result.lines.positionAt(e.range.end);
+                  return {
+                    deletedRegion: { startLine: s.line + 1, startColumn: s.character + 1, endLine: en.line + 1, endColumn: en.character + 1 },
+                    insertedContent: { text: e.newText },
+                  };
+                }),
+              },
+            ],
+          },
+        ];
+      });
       return {
         ruleId: d.code,
         ruleIndex: FINDING_CODES.indexOf(d.code),

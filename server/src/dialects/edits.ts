@@ -15,11 +15,14 @@ export interface TextEdit {
   newText: string;
 }
 
+/** A dialect's own rendering of a value for the token it replaces (undefined: default rendering). */
+export type ValueRenderer = (field: string, value: number | string | boolean, oldToken: string) => string | undefined;
+
 /** Text edits for a fix, or undefined when one of its edits cannot be expressed in this document. */
-export function fixToTextEdits(fix: Fix, parsed: ParsedDocument): TextEdit[] | undefined {
+export function fixToTextEdits(fix: Fix, parsed: ParsedDocument, render?: ValueRenderer): TextEdit[] | undefined {
   const out: TextEdit[] = [];
   for (const e of fix.edits) {
-    const edit = e.range ? replaceValue(e, e.range, parsed) : insertKey(e, parsed);
+    const edit = e.range ? replaceValue(e, e.range, parsed, render) : insertKey(e, parsed);
     if (!edit) return undefined;
     out.push(edit);
   }
@@ -47,9 +50,9 @@ function toSci(v: number): string {
   return `${(m ?? '').replace(/\.?0+$/, '')}e${Number(e)}`;
 }
 
-function replaceValue(e: FixEdit, range: OffsetRange, parsed: ParsedDocument): TextEdit {
+function replaceValue(e: FixEdit, range: OffsetRange, parsed: ParsedDocument, render?: ValueRenderer): TextEdit {
   const old = parsed.text.slice(range.start, range.end);
-  return { range, newText: renderValue(e.value, old, parsed.format) };
+  return { range, newText: render?.(e.field, e.value, old) ?? renderValue(e.value, old, parsed.format) };
 }
 
 /** Insert `key: value` at the end of its section (block YAML only). */

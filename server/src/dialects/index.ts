@@ -7,7 +7,8 @@ import type { Finding } from '../core/findings';
 import type { Options, Overrides } from '../core/options';
 import type { TrainingPlan } from '../core/plan';
 import { applyDirectives } from './directives';
-import { looksNative, nativeAdapter, NATIVE_KEY_HINTS } from './native';
+import { ADAPTERS } from './registry';
+import type { AdapterContext, DialectAdapter } from './types';
 import { formatFromFileName, parseConfig } from './syntax/index';
 import { LineIndex } from './syntax/lineIndex';
 import { reparse } from './syntax/incremental';
@@ -42,11 +43,15 @@ export interface AnalyzeOptions {
   dialect?: string;
   /** The previous version's parse of the same document: typing inside a value patches it instead of re-parsing. */
   previous?: ParsedDocument;
+  /** Reads files a config references (base configs, includes), bounded by the caller; absent = not available. */
+  readFile?: (path: string, from: string) => ReturnType<NonNullable<AdapterContext['readFile']>>;
+  /** Adapters to detect among (tests); default: the registry. */
+  adapters?: readonly DialectAdapter[];
 }
 
-export const NATIVE_FILE = /\.scaling\.(ya?ml|json|toml)$/i;
+export { NATIVE_FILE } from './nativeAdapter';
 
-export const DIALECTS: readonly { id: string; name: string }[] = [{ id: 'native', name: 'Scaling Lens native' }];
+export const DIALECTS: readonly { id: string; name: string }[] = ADAPTERS.map((a) => ({ id: a.id, name: a.name }));
 
 export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions): DocumentAnalysis {
   const lines = new LineIndex(text);
@@ -75,13 +80,28 @@ export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions
     syntaxFindings.push({ code: 'missing-value', severity: 'information', message: 'Very large document: only its first 100,000 nodes are indexed; keys after that are not read.', range: { start: 0, end: 0 } });
   }
 
-  const dialect = detect(parsed, fileName, opts.dialect);
-  if (!dialect) return { ...base, format, parsed, findings: [], skipped: 'not a recognised training config' };
+  const adapters = opts.adapters ?? ADAPTERS;
+  const detected = detect(parsed, fileName, opts.dialect, adapters);
+  if (!detected) return { ...base, format, parsed, findings: [], skipped: 'not a recognised training config' };
+  const { adapter, dialect } = detected;
 
-  const { plan, findings: adapterFindings } = nativeAdapter(parsed);
+  let result;
+  try {
+    const read = opts.readFile;
+    result = adapter.adapt(parsed, { fileName, ...(read ? { readFile: (p: string, from?: string) => read(p, from ?? fileName) } : {}) });
+  } catch (e) {
+    // An adapter bug must not take the editor down: report it and analyse nothing.
+    const message = `Scaling Lens could not read this ${dialect.name} file: ${e instanceof Error ? e.message : String(e)}`;
+    return { ...base, format, parsed, dialect, findings: [...syntaxFindings, { code: 'parse-error', severity: 'error', message, range: { start: 0, end: 0 } }] };
+  }
+  const { plan, findings: adapterFindings, keyHints } = result;
   const directiveFindings = applyDirectives(parsed.comments, plan, text);
-  const keyHints = NATIVE_KEY_HINTS;
-  const analysis = analyze(plan, { options: opts.options, ...(opts.overrides ? { overrides: opts.overrides } : {}), keyHints });
+  const analysis = analyze(plan, {
+    options: opts.options,
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    keyHints,
+    ...(result.hardwareHint ? { hardwareHint: result.hardwareHint } : {}),
+  });
   return {
     ...base,
     keyHints,
@@ -94,14 +114,27 @@ export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions
   };
 }
 
-function detect(parsed: ParsedDocument, fileName: string, forced: string | undefined): DialectInfo | undefined {
+function detect(parsed: ParsedDocument, fileName: string, forced: string | undefined, adapters: readonly DialectAdapter[]): { adapter: DialectAdapter; dialect: DialectInfo } | undefined {
   if (forced) {
-    const d = DIALECTS.find((x) => x.id === forced);
-    return d ? { ...d, reason: `forced (${forced})` } : undefined;
+    const a = adapters.find((x) => x.id === forced);
+    return a ? { adapter: a, dialect: { id: a.id, name: a.name, reason: `forced (${forced})` } } : undefined;
   }
-  if (NATIVE_FILE.test(fileName)) return { id: 'native', name: 'Scaling Lens native', reason: 'file name *.scaling.*' };
-  if (looksNative(parsed)) return { id: 'native', name: 'Scaling Lens native', reason: 'top-level model/training/cluster/parallelism sections with native keys' };
-  return undefined;
+  let best: { adapter: DialectAdapter; score: number; reason: string } | undefined;
+  for (const a of adapters) {
+    let d;
+    try {
+      d = a.detect(parsed, fileName);
+    } catch {
+      d = undefined;
+    }
+    if (d && (!best || d.score > best.score)) best = { adapter: a, score: d.score, reason: d.reason };
+  }
+  return best ? { adapter: best.adapter, dialect: { id: best.adapter.id, name: best.adapter.name, reason: best.reason } } : undefined;
+}
+
+/** The adapter with this id (quick fixes use its value renderer). */
+export function adapterById(id: string | undefined): DialectAdapter | undefined {
+  return ADAPTERS.find((a) => a.id === id);
 }
 
 /**

@@ -9,6 +9,7 @@ import { ACTIVATIONS, FINETUNE_METHODS, OPTIMIZERS, PRECISIONS, RECOMPUTE, doc, 
 import { parseQuantity } from '../core/units';
 import type { ParsedDocument, SourceEntry } from './syntax/tree';
 
+export type KeySpecKind = Kind;
 type Kind =
   | { type: 'size'; min: number; max: number; integer?: boolean }
   | { type: 'float'; min: number; max: number; exclusiveMin?: boolean }

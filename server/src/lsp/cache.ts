@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import picomatch from 'picomatch';
 import type { EditorSettings } from '../core/options';
 import { analyzeText, type DocumentAnalysis } from '../dialects/index';
+import { boundedReader, projectRoot } from '../host/files';
 
 interface Entry {
   version: number;
@@ -17,6 +18,8 @@ export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
   private matchers: ((path: string) => boolean)[] = [];
+  /** Workspace folders (file-system paths): referenced files are read only inside them or the file's repository. */
+  roots: string[] = [];
 
   constructor(private settings: EditorSettings) {
     this.compileGlobs();
@@ -38,7 +41,13 @@ export class AnalysisCache {
     const path = uriPath(doc.uri);
     const forced = this.matchers.some((m) => m(path)) ? 'native' : undefined;
     const previous = hit?.result.parsed;
-    const result = analyzeText(doc.getText(), path, { options: this.settings, ...(forced ? { dialect: forced } : {}), ...(previous ? { previous } : {}) });
+    const readFile = doc.uri.startsWith('file://') ? boundedReader([...this.roots, projectRoot(path)]) : undefined;
+    const result = analyzeText(doc.getText(), path, {
+      options: this.settings,
+      ...(forced ? { dialect: forced } : {}),
+      ...(previous ? { previous } : {}),
+      ...(readFile ? { readFile } : {}),
+    });
     this.entries.set(doc.uri, { version: doc.version, generation: this.generation, result });
     return result;
   }

@@ -1,7 +1,7 @@
 /** Quick fixes from the findings' fix data (never parsed from messages), as edits on the exact value token. */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from '../dialects/index';
+import { adapterById, type DocumentAnalysis } from '../dialects/index';
 import { fixToTextEdits } from '../dialects/edits';
 import { sameFinding, toDiagnostic, toOffsetRange, toRange } from './convert';
 
@@ -9,13 +9,14 @@ export function codeActions(doc: TextDocument, result: DocumentAnalysis, range: 
   if (!result.parsed || !result.dialect) return [];
   const want = toOffsetRange(doc, range);
   const actions: CodeAction[] = [];
+  const render = adapterById(result.dialect.id)?.renderValue;
   for (const f of result.findings) {
     if (!f.fixes?.length) continue;
     const fromContext = diagnostics.find((d) => sameFinding(doc, f, d));
     const overlaps = f.range.start <= want.end && want.start <= f.range.end;
     if (!fromContext && !overlaps) continue;
     for (const fix of f.fixes) {
-      const edits = fixToTextEdits(fix, result.parsed);
+      const edits = fixToTextEdits(fix, result.parsed, render);
       if (!edits) continue;
       actions.push({
         title: fix.title,

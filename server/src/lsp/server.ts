@@ -15,7 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EditorSettingsSchema } from '../core/options';
 import { GPU_LIST_REQUEST, REPORT_REQUEST, SETTINGS_SECTION, type ReportParams } from '../protocol/index';
-import { AnalysisCache } from './cache';
+import { AnalysisCache, uriPath } from './cache';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { completion } from './completion';
@@ -50,6 +50,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    cache.roots = [...(params.workspaceFolders ?? []).map((f) => uriPath(f.uri)), ...(params.rootUri ? [uriPath(params.rootUri)] : [])];
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { applyEdits, fileUri, root, TestClient } from './client';
+import { rng } from '../helpers/rng';
 
 type Pos = { line: number; character: number };
 type Range = { start: Pos; end: Pos };
@@ -166,17 +167,6 @@ describe('language server over stdio', () => {
     assert.equal(await c3.shutdown(), 0);
   });
 });
-
-/** Deterministic PRNG (mulberry32) for the fuzz cases. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, r: () => number): string {
   const ops = [

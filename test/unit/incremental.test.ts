@@ -6,21 +6,12 @@ import { join, resolve } from 'node:path';
 import { parseConfig, formatFromFileName } from '../../server/src/dialects/syntax/index';
 import { diffTexts, reparse } from '../../server/src/dialects/syntax/incremental';
 import type { ParsedDocument } from '../../server/src/dialects/syntax/tree';
+import { rng } from '../helpers/rng';
 
 const root = resolve(import.meta.dirname, '../..');
 const corpus = resolve(root, '../shared/corpus');
 const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
 const files = [...walk(resolve(root, 'examples')), ...(existsSync(corpus) ? walk(corpus) : [])].filter((f) => formatFromFileName(f));
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Comparable form: data via JSON (Dates as strings), entries in order. */
 function canon(p: ParsedDocument): unknown {

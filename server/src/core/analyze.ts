@@ -13,7 +13,7 @@ import { computeOptimal, inferenceAwareOptimal, predictedLoss } from './scaling'
 import { findPreset, type ModelPreset } from './presets';
 import type { Finding, Fix, FixEdit, FixField } from './findings';
 import { FILE_START } from './findings';
-import { formatCount, formatGiB, formatNumber, formatSci } from './units';
+import { formatCount, formatGiB, formatNumber, formatSci, formatSig } from './units';
 import type { OffsetRange } from './plan';
 
 /** The user-facing key for each plan field (native format names; dialects pass their own). */
@@ -453,7 +453,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
       findings.push({
         code: 'under-trained',
         severity: 'warning',
-        message: `Under-trained: ${formatNumber(tpp, 1)} tokens per parameter (${formatCount(D)} tokens for ${formatCount(N)} params); compute-optimal is ≈${opts.computeOptimalTokensPerParam} (≈${formatCount(coTokens)} tokens, Hoffmann et al. 2022). Threshold: ${opts.underTrainedTokensPerParam} tokens/param.`,
+        message: `Under-trained: ${formatSig(tpp, 2)} tokens per parameter (${formatCount(D)} tokens for ${formatCount(N)} params); compute-optimal is ≈${opts.computeOptimalTokensPerParam} (≈${formatCount(coTokens)} tokens, Hoffmann et al. 2022). Threshold: ${opts.underTrainedTokensPerParam} tokens/param.`,
         range: rangeOf(t.tokens ?? t.steps ?? tokens),
         ...(fixes.length ? { fixes } : {}),
       });

@@ -9,7 +9,7 @@ export const NATIVE_ADAPTER: DialectAdapter = {
   name: 'Scaling Lens native',
   detect(parsed, fileName) {
     if (NATIVE_FILE.test(fileName)) return { score: 100, reason: 'file name *.scaling.*' };
-    if (looksNative(parsed)) return { score: 60, reason: 'top-level model/training/cluster/parallelism sections with native keys' };
+    if (looksNative(parsed)) return { score: 30, reason: 'top-level model/training/cluster/parallelism sections with native keys' };
     return undefined;
   },
   adapt(parsed) {

@@ -5,7 +5,7 @@ const noLsp = ['vscode', 'vscode-languageserver', 'vscode-languageserver/*', 'vs
 const nodeBuiltins = ['fs', 'node:*', 'path', 'child_process', 'os', 'process', 'util', 'http', 'https', 'net'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.editor-lab/**', '.cache/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.editor-lab/**', '.cache/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -34,6 +34,35 @@ if [ ! -d "$LAB/pw/node_modules/playwright-core" ]; then
 fi
 log "setup $(( $(date +%s) - t0 )) s"
 
+if [ "${1:-}" = "--ui" ]; then
+  # The user's-eye test: package the .vsix, install it into code-server, drive the real UI, save screenshots.
+  npm run --silent package >/dev/null
+  RUN=$(mktemp -d "$LAB/tmp/ui-XXXX")
+  cp -r examples "$RUN/examples"
+  export TMPDIR="$LAB/tmp" HOME="$RUN/home"
+  mkdir -p "$HOME" "$RUN/data/User"
+  cat > "$RUN/data/User/settings.json" <<'JSON'
+{"workbench.startupEditor":"none","security.workspace.trust.enabled":false,"telemetry.telemetryLevel":"off",
+ "extensions.autoCheckUpdates":false,"extensions.autoUpdate":false,"update.mode":"none","workbench.tips.enabled":false,
+ "chat.disableAIFeatures":true,"workbench.secondarySideBar.defaultVisibility":"hidden","editor.inlayHints.enabled":"on"}
+JSON
+  CS="$LAB/cs/node_modules/.bin/code-server"
+  PATH="$NODE24_BIN:$PATH" "$CS" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" --install-extension "$ROOT/scaling-lens.vsix" >/dev/null 2>&1 || { log "vsix install failed"; exit 1; }
+  log "installed scaling-lens.vsix into code-server ($(ls "$RUN/ext" | grep -i scaling))"
+  PATH="$NODE24_BIN:$PATH" "$CS" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
+    --reconnection-grace-time 5 --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" "$RUN/examples" > "$RUN/server.log" 2>&1 &
+  CSPID=$!
+  trap 'kill $CSPID 2>/dev/null || true; wait $CSPID 2>/dev/null || true; rm -rf "$RUN"' EXIT
+  for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+  rm -rf test-results/ui && mkdir -p test-results/ui
+  set +e
+  NODE_PATH="$LAB/pw/node_modules" "$NODE24_BIN/node" test/editor/ui.cjs "http://127.0.0.1:$PORT" "$RUN/examples" "$ROOT/test-results/ui"
+  rc=$?
+  set -e
+  log "screenshots in test-results/ui/; exit $rc"
+  exit "$rc"
+fi
+
 node scripts/build.mjs >/dev/null
 node scripts/build-e2e.mjs >/dev/null
 

@@ -28,7 +28,7 @@ export function toSarif(files: { display: string; result: DocumentAnalysis; repo
       const f = result.findings[i];
       const render = adapterById(result.dialect?.id)?.renderValue;
       const fixes = (f?.fixes ?? []).flatMap((x) => {
-        const edits = result.parsed ? fixToTextEdits(x, result.parsed, render) : undefined;
+        const edits = result.parsed ? fixToTextEdits(x, result.parsed, render, result.dialect?.id) : undefined;
         if (!edits) return [];
         return [
           {

@@ -294,7 +294,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
     const v = value === undefined || value === null || !Number.isFinite(value) ? null : value;
     F[name] = { value: v, formula, inputs, missing: v === null ? missing : [], ...(note ? { note } : {}) };
   };
-  const paramsMissing = [key('model.params'), key('model.preset'), `${key('model.layers')} + ${key('model.hidden')} + ${key('model.vocab')}`];
+  const paramsMissing = [...new Set([key('model.params'), key('model.preset'), `${key('model.layers')} + ${key('model.hidden')} + ${key('model.vocab')}`])];
   const tokensMissing = [key('training.tokens'), `${key('training.steps')} × ${key('training.globalBatch')} × ${key('model.seqLen')}`];
   fig('params', params?.value, dims ? 'embeddings + layers × (attention + MLP + norms)' : 'as given', ['params'], paramsMissing);
   fig('activeParams', activeParams?.value, 'dense parts + top-k routed experts', ['params'], paramsMissing);

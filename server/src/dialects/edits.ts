@@ -19,10 +19,11 @@ export interface TextEdit {
 export type ValueRenderer = (field: string, value: number | string | boolean, oldToken: string) => string | undefined;
 
 /** Text edits for a fix, or undefined when one of its edits cannot be expressed in this document. */
-export function fixToTextEdits(fix: Fix, parsed: ParsedDocument, render?: ValueRenderer): TextEdit[] | undefined {
+export function fixToTextEdits(fix: Fix, parsed: ParsedDocument, render?: ValueRenderer, dialect = 'native'): TextEdit[] | undefined {
   const out: TextEdit[] = [];
   for (const e of fix.edits) {
-    const edit = e.range ? replaceValue(e, e.range, parsed, render) : insertKey(e, parsed);
+    // Keys are only inserted in the native format (a framework file would get a key its framework does not read).
+    const edit = e.range ? replaceValue(e, e.range, parsed, render) : dialect === 'native' ? insertKey(e, parsed) : undefined;
     if (!edit) return undefined;
     out.push(edit);
   }

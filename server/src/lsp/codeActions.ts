@@ -16,7 +16,7 @@ export function codeActions(doc: TextDocument, result: DocumentAnalysis, range: 
     const overlaps = f.range.start <= want.end && want.start <= f.range.end;
     if (!fromContext && !overlaps) continue;
     for (const fix of f.fixes) {
-      const edits = fixToTextEdits(fix, result.parsed, render);
+      const edits = fixToTextEdits(fix, result.parsed, render, result.dialect.id);
       if (!edits) continue;
       actions.push({
         title: fix.title,

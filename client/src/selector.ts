@@ -1,4 +1,4 @@
-/** Which documents Scaling Lens looks at: YAML, JSON(C) and TOML (by language, or by `*.toml` path). */
+/** Which documents Scaling Lens looks at: YAML, JSON(C), TOML (by language, or by `*.toml` path) and shell launch scripts. */
 
 /** A document filter both `vscode` and `vscode-languageclient` accept. */
 export interface ScalingLensFilter {
@@ -7,7 +7,8 @@ export interface ScalingLensFilter {
   readonly pattern?: string;
 }
 
-const LANGUAGES = ['yaml', 'json', 'jsonc', 'toml'] as const;
+// shellscript: Megatron-LM launch scripts (`--num-layers 32 …` flags).
+const LANGUAGES = ['yaml', 'json', 'jsonc', 'toml', 'shellscript'] as const;
 
 /** The documents the server analyses (it still decides per file whether it is a training config). */
 export const DOCUMENT_SELECTOR: ScalingLensFilter[] = [

@@ -12,6 +12,9 @@ import { HF_ADAPTER } from './hf';
 import { ACCELERATE_ADAPTER } from './accelerate';
 import { AXOLOTL_ADAPTER } from './axolotl';
 import { MISTRAL_FINETUNE_ADAPTER } from './mistralFinetune';
+import { NEOX_ADAPTER } from './neox';
+import { DEEPSPEED_ADAPTER } from './deepspeed';
+import { MEGATRON_ADAPTER } from './megatron';
 
 export const ADAPTERS: readonly DialectAdapter[] = [
   NATIVE_ADAPTER,
@@ -26,4 +29,7 @@ export const ADAPTERS: readonly DialectAdapter[] = [
   ACCELERATE_ADAPTER,
   AXOLOTL_ADAPTER,
   MISTRAL_FINETUNE_ADAPTER,
+  NEOX_ADAPTER,
+  DEEPSPEED_ADAPTER,
+  MEGATRON_ADAPTER,
 ];

@@ -1,15 +1,16 @@
 /**
- * Format-neutral syntax layer: parse YAML, JSON(C) or TOML config text into a keyed tree with
+ * Format-neutral syntax layer: parse YAML, JSON(C), TOML or launch-script (shell flags) text into a keyed tree with
  * source ranges. Pure functions over text (no I/O, no LSP types); parsing never throws.
  */
 import { parseJson } from './json';
+import { parseShell } from './shell';
 import { parseToml } from './toml';
 import type { ConfigFormat, ParsedDocument } from './tree';
 import { parseYaml } from './yaml';
 
 export type { Comment, ConfigFormat, ParsedDocument, Scalar, SourceEntry, SyntaxError } from './tree';
 export { LineIndex, type LinePosition } from './lineIndex';
-export { parseJson, parseToml, parseYaml };
+export { parseJson, parseShell, parseToml, parseYaml };
 
 /** Parses `text` as `format`. Never throws: problems are reported in `errors`. */
 export function parseConfig(text: string, format: ConfigFormat): ParsedDocument {
@@ -20,6 +21,8 @@ export function parseConfig(text: string, format: ConfigFormat): ParsedDocument 
       return parseJson(text);
     case 'toml':
       return parseToml(text);
+    case 'shell':
+      return parseShell(text);
   }
 }
 
@@ -29,6 +32,8 @@ const EXTENSIONS: Record<string, ConfigFormat> = {
   json: 'json',
   jsonc: 'json',
   toml: 'toml',
+  sh: 'shell',
+  bash: 'shell',
 };
 
 /** Format implied by a file name's extension (case-insensitive), e.g. `train.YML` → 'yaml'. */

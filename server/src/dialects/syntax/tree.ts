@@ -1,11 +1,13 @@
 /**
  * A format-neutral, keyed view of a parsed config document with source ranges.
- * YAML (via `yaml` + LineCounter), JSON (via jsonc-parser) and TOML (via toml-eslint-parser) all produce this.
+ * YAML (via `yaml` + LineCounter), JSON (via jsonc-parser), TOML (via toml-eslint-parser) and launch shell scripts
+ * (flags as entries, ./shell.ts) all produce this.
  * No LSP imports here: ranges are character offsets into the document text.
  */
 import type { OffsetRange } from '../../core/plan';
 
-export type ConfigFormat = 'yaml' | 'json' | 'toml';
+/** `shell`: a launch script whose entries are its command-line flags (see ./shell.ts). */
+export type ConfigFormat = 'yaml' | 'json' | 'toml' | 'shell';
 
 export type Scalar = string | number | boolean | null;
 

@@ -158,6 +158,35 @@ describe('language server over stdio', () => {
     assert.equal(await c2.shutdown(), 0);
   });
 
+  test('the scalingLens.dialects setting forces a dialect per glob', async () => {
+    const c4 = new TestClient(['dist/server.js', '--stdio'], { dialects: { '**/forced/*.yml': 'gpt-neox' } });
+    await c4.initialize();
+    const text = '{ "num_layers": 2, "hidden_size": 64 }\n';
+    const plainUri = fileUri('test/fixtures/plain/model.yml');
+    await c4.open(plainUri, text);
+    const status = async (uri: string) => {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const n = [...c4.notifications].reverse().find((x) => x.method === 'scalingLens/status' && (x.params as { uri: string }).uri === uri);
+        if (n || Date.now() > deadline) return n?.params as { dialect: string | null; reason: string } | undefined;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    assert.equal((await status(plainUri))?.dialect, null);
+    const forcedUri = fileUri('test/fixtures/forced/model.yml');
+    // Settings are pulled after `initialized`; the forced dialect applies once they have arrived.
+    const deadline = Date.now() + 5000;
+    await c4.open(forcedUri, text);
+    let s = await status(forcedUri);
+    while (s?.dialect !== 'GPT-NeoX' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await status(forcedUri);
+    }
+    assert.equal(s?.dialect, 'GPT-NeoX');
+    assert.match(s!.reason, /forced/);
+    assert.equal(await c4.shutdown(), 0);
+  });
+
   test('`scaling-lens lsp --stdio` starts the same server', async () => {
     const c3 = new TestClient(['dist/cli.js', 'lsp', '--stdio']);
     const init = await c3.initialize();

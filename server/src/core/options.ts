@@ -61,6 +61,9 @@ export const EditorSettingsSchema = OptionsSchema.extend({
   files: z.array(z.string()).default([]).describe(
     'Extra glob patterns of files to analyse as training configs (native *.scaling.* files and recognised dialects are always analysed).',
   ),
+  dialects: z.record(z.string(), z.string()).default({}).describe(
+    'Force a dialect per glob, e.g. {"configs/**/*.yml": "gpt-neox"}. Ids: native, gpt-neox, deepspeed, megatron, nemo, nanotron, maxtext, olmo, levanter, litgpt, torchtitan, huggingface, accelerate, axolotl, mistral-finetune.',
+  ),
 });
 export type EditorSettings = z.infer<typeof EditorSettingsSchema>;
 

@@ -18,6 +18,7 @@ export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
   private matchers: ((path: string) => boolean)[] = [];
+  private forced: { match: (path: string) => boolean; dialect: string }[] = [];
   /** Workspace folders (file-system paths): referenced files are read only inside them or the file's repository. */
   roots: string[] = [];
 
@@ -39,7 +40,7 @@ export class AnalysisCache {
     const hit = this.entries.get(doc.uri);
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
     const path = uriPath(doc.uri);
-    const forced = this.matchers.some((m) => m(path)) ? 'native' : undefined;
+    const forced = this.forced.find((f) => f.match(path))?.dialect ?? (this.matchers.some((m) => m(path)) ? 'native' : undefined);
     const previous = hit?.result.parsed;
     const readFile = doc.uri.startsWith('file://') ? boundedReader([...this.roots, projectRoot(path)]) : undefined;
     const result = analyzeText(doc.getText(), path, {
@@ -57,7 +58,9 @@ export class AnalysisCache {
   }
 
   private compileGlobs(): void {
-    this.matchers = this.settings.files.map((g) => picomatch(g, { dot: true, matchBase: !g.includes('/') }));
+    const compile = (g: string) => picomatch(g, { dot: true, matchBase: !g.includes('/') });
+    this.matchers = this.settings.files.map(compile);
+    this.forced = Object.entries(this.settings.dialects).map(([glob, dialect]) => ({ match: compile(glob), dialect }));
   }
 }
 

@@ -60,7 +60,7 @@ export function hover(doc: TextDocument, result: DocumentAnalysis, offset: numbe
   const group: Group = GROUP_OF[hit.field] ?? (hit.field.startsWith('model.') ? 'model' : hit.field.startsWith('parallelism.') ? 'memory' : 'cluster');
   const lineOf = (o: number) => doc.positionAt(o).line;
   const lines: string[] = [];
-  lines.push(`**\`${hit.origin.key}\`** · ${result.dialect.name}`, '');
+  lines.push(`**\`${hit.origin.key}\`** · ${result.dialect.name} _(${result.dialect.reason})_`, '');
 
   const rows: [string, string][] = [];
   if (hit.field === 'model.preset' && a.resolved.preset) {

@@ -467,7 +467,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
     }
   }
 
-  checkParallelism(findings, { tp, pp, cp, dp: p.dp, vpp, gpus, gpusPerNode, dims, dimsSources, heads: m.heads, layers: m.layers, mpSize, key });
+  checkParallelism(findings, { tp, pp, cp, dp: p.dp, vpp, gpus, gpusPerNode, dims, dimsSources, heads: m.heads, layers: m.layers, mpSize, explicitLayout: p.explicitLayout?.value === true, key });
   checkBatch(findings, { globalBatch: t.globalBatch, microBatch, gradAccum, dp, key });
 
   if (memory && memory.perGpuGiB !== null && usableGiB !== undefined && accelerator) {
@@ -569,6 +569,7 @@ interface ParCheck {
   heads: Sourced<number> | undefined;
   layers: Sourced<number> | undefined;
   mpSize: number;
+  explicitLayout: boolean;
   key: (f: string) => string;
 }
 
@@ -612,7 +613,7 @@ function checkParallelism(findings: Finding[], c: ParCheck): void {
       findings.push({ code: 'heads-not-divisible', severity: 'error', message: `${d.kvHeads} KV heads are not divisible by TP = ${tp.value}.`, range: rangeOf(tp) });
     }
     const stages = c.pp.value * c.vpp.value;
-    if (stages > 1 && d.layers % stages !== 0) {
+    if (stages > 1 && d.layers % stages !== 0 && !c.explicitLayout) {
       findings.push({
         code: 'layers-not-divisible',
         severity: 'error',

@@ -124,6 +124,8 @@ export const ParallelismPlanSchema = z.object({
   zero: S(z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)])).optional(),
   fsdp: S(bool).optional(),
   distributedOptimizer: S(bool).optional(),
+  /** Layers are placed on pipeline stages explicitly (uneven splits allowed: Megatron --pipeline-model-parallel-layout). */
+  explicitLayout: S(bool).optional(),
 });
 
 export const TrainingPlanSchema = z.object({

@@ -401,11 +401,13 @@ class MegatronReader {
       if (Number.isInteger(vpp)) this.set('parallelism.vpp', vpp, at(perStage, `(${layers} layers ÷ PP ${pp} ÷ ${n} per virtual stage = ${vpp})`));
       else this.note(perStage, `${layers} layers ÷ PP ${pp} is not a multiple of ${n} layers per virtual stage: Megatron rejects this split.`, 'error');
     }
+    const uneven = this.get('decoder-first-pipeline-num-layers') ?? this.get('decoder-last-pipeline-num-layers');
+    if (uneven) this.set('parallelism.explicitLayout', true, at(uneven, '(uneven first/last pipeline stage)'));
     const layout = this.get('pipeline-model-parallel-layout');
     if (!layout || typeof layout.value !== 'string') return;
+    this.set('parallelism.explicitLayout', true, at(layout, '(explicit layer placement)'));
     const stages = expandLayout(layout.value);
     if (stages && stages % pp === 0 && stages / pp > 1) this.set('parallelism.vpp', stages / pp, at(layout, `(${stages} stages ÷ PP ${pp})`));
-    this.note(layout, `\`${layout.dotted}\` places layers on pipeline stages explicitly (uneven splits allowed): a "layers not divisible" finding does not apply to it.`);
   }
 
   private precision(): void {

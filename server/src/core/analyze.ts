@@ -2,13 +2,13 @@
  * The estimation pipeline: TrainingPlan + options → every figure with its formula, inputs and provenance,
  * plus findings. Pure and synchronous; the LSP caches its result per (uri, version).
  */
-import type { Activation, ModelDims, Origin, Precision, Sourced, TrainingPlan, Optimizer, Recompute, FinetuneMethod } from './plan';
+import type { Activation, Framework, ModelDims, Origin, Precision, Sourced, TrainingPlan, Optimizer, Recompute, FinetuneMethod } from './plan';
 import { derived, dflt, override, sv } from './plan';
 import type { Options, Overrides } from './options';
 import { countParams, type ParamBreakdown } from './params';
 import { exactFlopsPerToken, headlineFlops, PF_DAY, type FlopsPerToken } from './flops';
 import { findAccelerator, peakFor, suggestAccelerators, type Accelerator } from './hardware';
-import { estimateMemory, usableMemoryGiB, type MemoryEstimate, type MemoryInputs } from './memory';
+import { estimateMemory, PROFILES, usableMemoryGiB, type MemoryEstimate, type MemoryInputs } from './memory';
 import { computeOptimal, inferenceAwareOptimal, predictedLoss } from './scaling';
 import { findPreset, type ModelPreset } from './presets';
 import type { Finding, Fix, FixEdit, FixField } from './findings';
@@ -366,6 +366,16 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
   let memory: MemoryEstimate | undefined;
   let usableGiB: number | undefined;
   let fits: boolean | null = null;
+  // Framework profile and FSDP strategy (core/memory.ts): an FSDP mode implies its ZeRO stage, and the fsdp2 profile
+  // shards fully over the data-parallel group unless the plan says otherwise.
+  const framework: Framework = t.framework?.value ?? 'generic';
+  const fsdpMode = p.fsdpMode?.value;
+  let memZero = zero.value;
+  if (!p.zero && fsdpMode) memZero = fsdpMode === 'grad-op' ? 2 : 3;
+  else if (!p.zero && !p.fsdp && !p.distributedOptimizer && framework === 'fsdp2') memZero = 3;
+  const shardGroup = fsdpMode === 'hybrid' ? Math.max(1, Math.min((dp?.value ?? 1) * cp.value, Math.floor(gpusPerNode.value / tp.value))) : undefined;
+  const microBatchesPerStep =
+    gradAccum?.value ?? (globalBatch && microBatch && dp && globalBatch.value % (microBatch.value * dp.value) === 0 ? globalBatch.value / (microBatch.value * dp.value) : undefined);
   const memInputs = (over: Partial<MemoryInputs> = {}): MemoryInputs | undefined => {
     if (params === undefined) return undefined;
     return {
@@ -385,9 +395,18 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
       ep: ep.value,
       vpp: vpp.value,
       sp: sp.value,
-      zero: zero.value,
+      zero: memZero,
       finetune: finetune?.value,
       loraRank: loraRank.value,
+      framework,
+      fsdpMode,
+      shardGroup,
+      offloadOptimizer: p.offloadOptimizer?.value,
+      offloadParams: p.offloadParams?.value,
+      flashAttention: t.flashAttention?.value,
+      baseBits: t.finetuneBits?.value,
+      adapterDtype: t.adapterDtype?.value,
+      microBatchesPerStep,
       ...over,
     };
   };
@@ -402,7 +421,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
   fig(
     'perGpuGiB',
     memory?.perGpuGiB,
-    'weights + grads + optimizer states (sharded) + activations + logits + allocator reserve',
+    `peak of the step (forward, backward or optimizer step: model states sharded per ZeRO/FSDP + compute copies + activations + loss buffers) + allocator reserve + CUDA context = what nvidia-smi shows; profile: ${PROFILES[framework].name}`,
     ['params', 'precision', 'optimizer', 'parallelism', 'microBatch', 'seqLen'],
     [...(params ? [] : paramsMissing), ...(dims ? [] : [`${key('model.layers')} + ${key('model.hidden')} + ${key('model.vocab')}`]), ...(seqLen ? [] : [key('model.seqLen')])],
     microBatch ? undefined : `${key('training.microBatch')} not set: 1 sequence per GPU assumed`,
@@ -472,21 +491,23 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
 
   if (memory && memory.perGpuGiB !== null && usableGiB !== undefined && accelerator) {
     const ratio = memory.perGpuGiB / usableGiB;
-    const dominant = [...memory.terms].sort((a, b) => b.gib - a.gib)[0];
+    // The dominant consumer (the allocator reserve and the CUDA context follow from the rest).
+    const dominant = [...memory.terms].filter((x) => x.name !== 'allocator reserve' && x.name !== 'CUDA context').sort((a, b) => b.gib - a.gib)[0];
+    const dominantText = dominant ? ` (${dominant.name} ${formatGiB(dominant.gib)} of ${formatGiB(memory.perGpuGiB)})` : '';
     const where = rangeOf(t.microBatch ?? gpuName ?? t.activationCheckpointing);
     if (ratio > 1) {
       findings.push({
         code: 'does-not-fit',
         severity: 'error',
-        message: `Does not fit: ≈${formatGiB(memory.perGpuGiB)} per GPU needed, ${formatGiB(usableGiB)} usable on ${accelerator.name}${dominant ? ` (${dominant.name} ${formatGiB(dominant.gib)} of ${formatGiB(memory.perGpuGiB)})` : ''}.`,
+        message: `Does not fit: ≈${formatGiB(memory.perGpuGiB)} per GPU needed, ${formatGiB(usableGiB)} usable on ${accelerator.name}${dominantText}.`,
         range: where,
-        ...fitFixes(memInputs, usableGiB, { recompute, microBatch, gradAccum, zero, dp, p, t, tp, gpusPerNode, dims, key }),
+        ...fitFixes(memInputs, usableGiB, { recompute, microBatch, gradAccum, zero: sv(memZero, zero.origin), dp, cp, p, t, tp, gpusPerNode, dims, framework, key }),
       });
     } else if (ratio > opts.memoryWarnFraction) {
       findings.push({
         code: 'does-not-fit',
         severity: 'warning',
-        message: `Tight fit: ≈${formatGiB(memory.perGpuGiB)} of ${formatGiB(usableGiB)} usable per GPU (${Math.round(ratio * 100)}%) on ${accelerator.name}; allocator spikes may OOM.`,
+        message: `Tight fit: ≈${formatGiB(memory.perGpuGiB)} of ${formatGiB(usableGiB)} usable per GPU (${Math.round(ratio * 100)}%) on ${accelerator.name}${dominantText}; allocator spikes may OOM.`,
         range: where,
       });
     }
@@ -671,14 +692,17 @@ function fitFixes(
     gradAccum: Sourced<number> | undefined;
     zero: Sourced<0 | 1 | 2 | 3>;
     dp: Sourced<number> | undefined;
+    cp: Sourced<number>;
     p: TrainingPlan['parallelism'];
     t: TrainingPlan['training'];
     tp: Sourced<number>;
     gpusPerNode: Sourced<number>;
     dims: Sourced<ModelDims> | undefined;
+    framework: Framework;
     key: (f: string) => string;
   },
 ): { fixes?: Fix[] } {
+  // Each fix is offered only when the memory model says the changed plan fits.
   const fixes: Fix[] = [];
   const fitsWith = (over: Partial<MemoryInputs>): number | undefined => {
     const inp = memInputs(over);
@@ -686,29 +710,67 @@ function fitFixes(
     const est = estimateMemory(inp);
     return est.perGpuGiB !== null && est.perGpuGiB <= usable ? est.perGpuGiB : undefined;
   };
+  const ckptEdit = (): FixEdit => docEdit('training.activationCheckpointing', 'full', s.t.activationCheckpointing, s.key('training.activationCheckpointing'));
+  let ckptFits = false;
   if (s.recompute.value !== 'full') {
     const gib = fitsWith({ recompute: 'full' });
-    if (gib !== undefined)
-      fixes.push({ title: `Enable full activation checkpointing (≈${formatGiB(gib)} per GPU)`, edits: [docEdit('training.activationCheckpointing', 'full', s.t.activationCheckpointing, s.key('training.activationCheckpointing'))] });
+    ckptFits = gib !== undefined;
+    if (gib !== undefined) fixes.push({ title: `Enable full activation checkpointing (≈${formatGiB(gib)} per GPU)`, edits: [ckptEdit()] });
   }
-  if (s.dp && s.dp.value > 1) {
+  const group = (s.dp?.value ?? 1) * s.cp.value;
+  if (group > 1) {
+    const torchFsdp = s.framework === 'hf' || s.framework === 'fsdp2';
+    const shardTitle = (stage: 1 | 2 | 3) =>
+      torchFsdp && stage === 3 ? `Enable FSDP full sharding (ZeRO-3) over DP ${group}` : torchFsdp && stage === 2 ? `Shard with FSDP grad-op (ZeRO-2) over DP ${group}` : `Shard with ZeRO-${stage} over DP ${group}`;
+    const zeroEdit = (stage: number): FixEdit => docEdit('parallelism.zero', stage, s.p.zero, s.key('parallelism.zero'));
+    const offloadEdit = (): FixEdit => docEdit('parallelism.offloadOptimizer', true, s.p.offloadOptimizer, s.key('parallelism.offloadOptimizer'));
+    let found = false;
     for (const stage of [1, 2, 3] as const) {
       if (stage <= s.zero.value) continue;
       const gib = fitsWith({ zero: stage });
       if (gib !== undefined) {
-        fixes.push({ title: `Shard with ZeRO-${stage} over DP ${s.dp.value} (≈${formatGiB(gib)} per GPU)`, edits: [docEdit('parallelism.zero', stage, s.p.zero, s.key('parallelism.zero'))] });
+        fixes.push({ title: `${shardTitle(stage)} (≈${formatGiB(gib)} per GPU)`, edits: [zeroEdit(stage)] });
+        found = true;
         break;
+      }
+    }
+    // Sharding alone is not enough: combine it with CPU offload of the optimizer states and/or full recompute.
+    const combos: { over: Partial<MemoryInputs>; title: string; edits: () => FixEdit[] }[] = [];
+    const needZero = s.zero.value < 3;
+    const offloaded = s.p.offloadOptimizer?.value === true;
+    const ckptOn = s.recompute.value === 'full';
+    if (!ckptOn) combos.push({ over: { zero: 3, recompute: 'full' }, title: `${needZero ? `${shardTitle(3)} + ` : ''}full activation checkpointing`, edits: () => [...(needZero ? [zeroEdit(3)] : []), ckptEdit()] });
+    if (!offloaded) {
+      combos.push({ over: { zero: 3, offloadOptimizer: true }, title: `${needZero ? `${shardTitle(3)} + ` : ''}optimizer states offloaded to CPU`, edits: () => [...(needZero ? [zeroEdit(3)] : []), offloadEdit()] });
+      if (!ckptOn)
+        combos.push({
+          over: { zero: 3, offloadOptimizer: true, recompute: 'full' },
+          title: `${needZero ? `${shardTitle(3)} + ` : ''}optimizer states offloaded to CPU + full activation checkpointing`,
+          edits: () => [...(needZero ? [zeroEdit(3)] : []), offloadEdit(), ckptEdit()],
+        });
+    }
+    if (!found && !ckptFits) {
+      for (const c of combos) {
+        const gib = fitsWith(c.over);
+        if (gib !== undefined) {
+          fixes.push({ title: `${c.title} (≈${formatGiB(gib)} per GPU)`, edits: c.edits() });
+          break;
+        }
       }
     }
   }
   if (s.microBatch && s.microBatch.value > 1) {
     for (let mb = Math.floor(s.microBatch.value / 2); mb >= 1; mb = Math.floor(mb / 2)) {
-      const gib = fitsWith({ microBatch: mb });
-      if (gib !== undefined && s.microBatch.value % mb === 0) {
-        const factor = s.microBatch.value / mb;
+      if (s.microBatch.value % mb !== 0) continue;
+      const factor = s.microBatch.value / mb;
+      const accNow = s.gradAccum?.value ?? memInputs()?.microBatchesPerStep ?? 1;
+      const gib = fitsWith({ microBatch: mb, microBatchesPerStep: accNow * factor });
+      if (gib !== undefined) {
+        // Keep the global batch: accumulation rises by the same factor (written when the plan states it, or when no
+        // global batch is given; an explicit global batch derives it).
         const edits: FixEdit[] = [docEdit('training.microBatch', mb, s.microBatch, s.key('training.microBatch'))];
-        if (s.gradAccum) edits.push(docEdit('training.gradAccum', s.gradAccum.value * factor, s.gradAccum, s.key('training.gradAccum')));
-        fixes.push({ title: `Lower micro-batch to ${mb}${s.gradAccum ? `, accumulation to ${s.gradAccum.value * factor}` : ''} (≈${formatGiB(gib)} per GPU)`, edits });
+        if (s.gradAccum || !s.t.globalBatch) edits.push(docEdit('training.gradAccum', accNow * factor, s.gradAccum, s.key('training.gradAccum')));
+        fixes.push({ title: `Lower micro-batch to ${mb}, accumulation to ${accNow * factor} (same global batch; ≈${formatGiB(gib)} per GPU)`, edits });
         break;
       }
     }
@@ -716,6 +778,7 @@ function fitFixes(
   if (s.dims) {
     for (let tp = s.tp.value * 2; tp <= s.gpusPerNode.value; tp *= 2) {
       if (s.dims.value.heads % tp !== 0) continue;
+      if (s.dims.value.kvHeads >= tp && s.dims.value.kvHeads % tp !== 0) continue;
       if (s.dp && s.dp.value % (tp / s.tp.value) !== 0) continue;
       const newDp = s.dp ? s.dp.value / (tp / s.tp.value) : 1;
       const gib = fitsWith({ tp, dp: newDp });

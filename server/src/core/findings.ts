@@ -32,6 +32,7 @@ export type FixField =
   | 'parallelism.tp'
   | 'parallelism.dp'
   | 'parallelism.zero'
+  | 'parallelism.offloadOptimizer'
   | 'cluster.count';
 
 export interface FixEdit {

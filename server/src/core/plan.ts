@@ -44,11 +44,23 @@ export const OPTIMIZERS = ['adamw', 'adafactor', 'sgd', 'adamw-8bit'] as const;
 export const RECOMPUTE = ['none', 'selective', 'full'] as const;
 export const FINETUNE_METHODS = ['lora', 'qlora', 'full'] as const;
 export const ACTIVATIONS = ['swiglu', 'geglu', 'gelu', 'relu', 'silu', 'squared-relu'] as const;
+/**
+ * Framework memory profiles (core/memory.ts): what a training stack actually keeps on the GPU.
+ * generic = ZeRO-paper model states + Korthikanti 2022 activations (the textbook); megatron = Megatron-LM/NeMo
+ * (fp32 main grads, vocab-parallel embeddings and logits); deepspeed = DeepSpeed ZeRO over an eager model in bf16/fp16;
+ * hf = eager PyTorch / Hugging Face (autocast, DTensor TP, FSDP2 when sharded); fsdp2 = hf fully sharded with FSDP2.
+ */
+export const FRAMEWORKS = ['generic', 'hf', 'fsdp2', 'deepspeed', 'megatron'] as const;
+export const FSDP_MODES = ['full', 'grad-op', 'hybrid'] as const;
+export const ADAPTER_DTYPES = ['fp32', 'bf16'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type Recompute = (typeof RECOMPUTE)[number];
 export type FinetuneMethod = (typeof FINETUNE_METHODS)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
+export type Framework = (typeof FRAMEWORKS)[number];
+export type FsdpMode = (typeof FSDP_MODES)[number];
+export type AdapterDtype = (typeof ADAPTER_DTYPES)[number];
 
 const S = sourced;
 const num = z.number();
@@ -100,6 +112,14 @@ export const TrainingPlanPartSchema = z.object({
   activationCheckpointing: S(z.enum(RECOMPUTE)).optional(),
   finetune: S(z.enum(FINETUNE_METHODS)).optional(),
   loraRank: S(int).optional(),
+  /** Framework memory profile (see FRAMEWORKS); unset = generic. */
+  framework: S(z.enum(FRAMEWORKS)).optional(),
+  /** Flash/SDPA memory-efficient attention (no s² score matrix stored); unset = true. */
+  flashAttention: S(bool).optional(),
+  /** Width of the frozen base under LoRA/QLoRA in bits (16, 8 or 4); unset = 16 for LoRA, 4 for QLoRA. */
+  finetuneBits: S(num).optional(),
+  /** dtype of the LoRA adapters (peft's default keeps them in fp32); unset = fp32. */
+  adapterDtype: S(z.enum(ADAPTER_DTYPES)).optional(),
 });
 
 export const ClusterPlanSchema = z.object({
@@ -124,6 +144,12 @@ export const ParallelismPlanSchema = z.object({
   zero: S(z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)])).optional(),
   fsdp: S(bool).optional(),
   distributedOptimizer: S(bool).optional(),
+  /** FSDP sharding strategy: full (≡ ZeRO-3), grad-op (≡ ZeRO-2, gathered weights kept through backward), hybrid (full within a node). */
+  fsdpMode: S(z.enum(FSDP_MODES)).optional(),
+  /** Optimizer states (and fp32 master weights) kept in CPU memory (ZeRO-Offload / FSDP CPU offload). */
+  offloadOptimizer: S(bool).optional(),
+  /** Sharded parameters kept in CPU memory (ZeRO-Infinity / FSDP CPUOffloadPolicy); needs ZeRO-3/FSDP. */
+  offloadParams: S(bool).optional(),
   /** Layers are placed on pipeline stages explicitly (uneven splits allowed: Megatron --pipeline-model-parallel-layout). */
   explicitLayout: S(bool).optional(),
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Finding } from '../core/findings';
-import { ACTIVATIONS, FINETUNE_METHODS, OPTIMIZERS, PRECISIONS, RECOMPUTE, doc, emptyPlan, sv, type Sourced, type TrainingPlan } from '../core/plan';
+import { ACTIVATIONS, ADAPTER_DTYPES, FINETUNE_METHODS, FRAMEWORKS, FSDP_MODES, OPTIMIZERS, PRECISIONS, RECOMPUTE, doc, emptyPlan, sv, type Sourced, type TrainingPlan } from '../core/plan';
 import { parseQuantity } from '../core/units';
 import type { ParsedDocument, SourceEntry } from './syntax/tree';
 
@@ -62,6 +62,38 @@ export const NATIVE_SPECS: readonly KeySpec[] = [
   { key: 'training.activation_checkpointing', field: 'training.activationCheckpointing', kind: E(RECOMPUTE, { false: 'none', true: 'full', off: 'none', on: 'full' }), description: 'Activation recompute: none, selective (attention only), full (every layer).' },
   { key: 'training.finetune.method', field: 'training.finetune', kind: E(FINETUNE_METHODS), description: 'Fine-tuning method; fine-tuning runs get no Chinchilla warning.' },
   { key: 'training.finetune.rank', field: 'training.loraRank', kind: size(1, 1_000_000), description: 'LoRA rank.' },
+  { key: 'training.finetune.bits', field: 'training.finetuneBits', kind: size(2, 16), description: 'Width of the frozen base in bits: 16 (LoRA, default), 8 (LLM.int8) or 4 (QLoRA NF4, the default for qlora).' },
+  {
+    key: 'training.finetune.adapter_dtype',
+    field: 'training.adapterDtype',
+    kind: E(ADAPTER_DTYPES, { float32: 'fp32', bfloat16: 'bf16', fp16: 'bf16', float16: 'bf16' }),
+    description: "LoRA adapter dtype: fp32 (peft's default; keeps an fp32 copy of each adapted layer's input) or bf16.",
+  },
+  {
+    key: 'training.framework',
+    field: 'training.framework',
+    kind: E(FRAMEWORKS, {
+      textbook: 'generic',
+      transformers: 'hf',
+      'hugging-face': 'hf',
+      huggingface: 'hf',
+      accelerate: 'hf',
+      trl: 'hf',
+      axolotl: 'hf',
+      pytorch: 'hf',
+      torch: 'hf',
+      eager: 'hf',
+      fsdp: 'fsdp2',
+      torchtitan: 'fsdp2',
+      'megatron-lm': 'megatron',
+      'megatron-core': 'megatron',
+      nemo: 'megatron',
+      zero: 'deepspeed',
+    }),
+    description:
+      'Memory profile of the training stack: generic (textbook: ZeRO paper + Korthikanti 2022; default), hf (eager PyTorch/Hugging Face, measured: autocast fp32 params, DTensor TP, FSDP2), fsdp2 (hf fully sharded), deepspeed (ZeRO over an eager bf16 model), megatron (fp32 main grads, vocab-parallel).',
+  },
+  { key: 'training.flash_attention', field: 'training.flashAttention', kind: { type: 'bool' }, description: 'Flash/SDPA memory-efficient attention: no s² score matrix is stored (default true).' },
   { key: 'cluster.gpu', field: 'cluster.gpu', kind: { type: 'string' }, description: 'Accelerator (H100, A100-80GB, MI300X, TPU v5p, …).' },
   { key: 'cluster.count', field: 'cluster.count', kind: size(1, 10_000_000), description: 'Total GPUs.' },
   { key: 'cluster.nodes', field: 'cluster.nodes', kind: size(1, 10_000_000), description: 'Nodes (count = nodes × gpus_per_node).' },
@@ -79,6 +111,14 @@ export const NATIVE_SPECS: readonly KeySpec[] = [
   { key: 'parallelism.sp', field: 'parallelism.sp', kind: { type: 'bool' }, description: 'Sequence parallelism (with TP).' },
   { key: 'parallelism.zero', field: 'parallelism.zero', kind: { type: 'zero' }, description: 'ZeRO stage 0–3 over the data-parallel group.' },
   { key: 'parallelism.fsdp', field: 'parallelism.fsdp', kind: { type: 'bool' }, description: 'FSDP full sharding (≡ ZeRO-3).' },
+  {
+    key: 'parallelism.fsdp_mode',
+    field: 'parallelism.fsdpMode',
+    kind: E(FSDP_MODES, { full_shard: 'full', shard_grad_op: 'grad-op', grad_op: 'grad-op', hybrid_shard: 'hybrid', hsdp: 'hybrid' }),
+    description: 'FSDP strategy: full (≡ ZeRO-3), grad-op (≡ ZeRO-2: gathered weights kept through backward), hybrid (full shard within a node, replicated across nodes).',
+  },
+  { key: 'parallelism.offload_optimizer', field: 'parallelism.offloadOptimizer', kind: { type: 'bool' }, description: 'Optimizer states and fp32 master weights in CPU memory (ZeRO-Offload / FSDP CPU offload).' },
+  { key: 'parallelism.offload_params', field: 'parallelism.offloadParams', kind: { type: 'bool' }, description: 'Sharded parameters in CPU memory (ZeRO-Infinity / FSDP CPUOffloadPolicy); needs ZeRO-3/FSDP.' },
 ];
 
 export const NATIVE_KEY_HINTS: Record<string, string> = Object.fromEntries(NATIVE_SPECS.map((s) => [s.field, s.key]));

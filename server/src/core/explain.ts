@@ -4,6 +4,7 @@
  */
 import type { Analysis, Figure, FigureName } from './analyze';
 import { describeOrigin, type Sourced } from './plan';
+import { describeUsable } from './memory';
 import { formatCount, formatDuration, formatGiB, formatNumber, formatPercent, formatSci, formatSig, formatUsd } from './units';
 
 type Fmt = (v: number) => string;
@@ -115,7 +116,7 @@ export function explainAnalysis(a: Analysis, lineOf: (offset: number) => number)
     );
   }
   if (a.memory) {
-    out.push('', `Memory per GPU${r.accelerator && a.usableGiB !== undefined ? ` (usable on ${r.accelerator.name}: ${formatGiB(a.usableGiB)} = 99% of ${r.accelerator.memoryGiB} GiB − 0.75 GiB CUDA context)` : ''}`);
+    out.push('', `Memory per GPU (${a.memory.profile.name} profile${a.memory.peakPhase ? `, peak in the ${a.memory.peakPhase} phase` : ""})${r.accelerator ? ` — usable on ${r.accelerator.name}: ${describeUsable(r.accelerator.memoryGiB)}` : ''}`);
     out.push(...table(a.memory.terms.map((t) => [t.name, formatGiB(t.gib), t.formula])));
     if (a.memory.perGpuGiB !== null) out.push(`  total ${formatGiB(a.memory.perGpuGiB)}${a.fits === null ? '' : a.fits ? ' — fits' : ' — DOES NOT FIT'}`);
   }

@@ -5,7 +5,7 @@
 import { analyze, type Analysis, type KeyHints } from '../core/analyze';
 import type { Finding } from '../core/findings';
 import type { Options, Overrides } from '../core/options';
-import type { TrainingPlan } from '../core/plan';
+import { dflt, sv, type Framework, type TrainingPlan } from '../core/plan';
 import { applyDirectives } from './directives';
 import { ADAPTERS } from './registry';
 import type { AdapterContext, DialectAdapter } from './types';
@@ -51,6 +51,21 @@ export interface AnalyzeOptions {
 
 export { NATIVE_FILE } from './nativeAdapter';
 
+/**
+ * The memory profile each framework implies (core/memory.ts FRAMEWORKS), applied only where the profile is validated
+ * against measurements (eager PyTorch / HF / FSDP2: shared/gpu). Megatron/NeMo/NeoX/DeepSpeed keep the textbook
+ * `generic` profile until their activation terms are measured: the `megatron` profile flags NVIDIA's own Llama-3.1-405B
+ * NeMo recipe at 86 GiB on an 80 GB H100, which is not credible. A native file can still choose any profile.
+ */
+export const DIALECT_PROFILE: Partial<Record<string, Framework>> = {
+  torchtitan: 'fsdp2',
+  huggingface: 'hf',
+  accelerate: 'hf',
+  axolotl: 'hf',
+  litgpt: 'hf',
+  'mistral-finetune': 'hf',
+};
+
 export const DIALECTS: readonly { id: string; name: string }[] = ADAPTERS.map((a) => ({ id: a.id, name: a.name }));
 
 export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions): DocumentAnalysis {
@@ -95,6 +110,8 @@ export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions
     return { ...base, format, parsed, dialect, findings: [...syntaxFindings, { code: 'parse-error', severity: 'error', message, range: { start: 0, end: 0 } }] };
   }
   const { plan, findings: adapterFindings, keyHints } = result;
+  const profile = DIALECT_PROFILE[adapter.id];
+  if (profile && !plan.training.framework) plan.training.framework = sv(profile, dflt('memory profile', `${profile} (how ${dialect.name} lays out memory; set training.framework in a native file to change)`));
   const directiveFindings = applyDirectives(parsed.comments, plan, text);
   const analysis = analyze(plan, {
     options: opts.options,

@@ -23,6 +23,10 @@ const GROUP_OF: Record<string, Group> = {
   'training.activationCheckpointing': 'memory',
   'training.finetune': 'memory',
   'training.loraRank': 'memory',
+  'training.finetuneBits': 'memory',
+  'training.adapterDtype': 'memory',
+  'training.framework': 'memory',
+  'training.flashAttention': 'memory',
 };
 
 const FIGURES: Record<Group, FigureName[]> = {
@@ -91,7 +95,7 @@ export function hover(doc: TextDocument, result: DocumentAnalysis, offset: numbe
 
   const conv =
     group === 'memory'
-      ? '_Memory: model states by precision/optimizer ÷ TP·PP (÷ DP per ZeRO/FSDP) + activations (Korthikanti 2022, flash) + logits + 8% allocator reserve._'
+      ? `_Memory (${a.memory?.profile.name ?? 'generic'} profile${a.memory?.peakPhase ? `, peak in the ${a.memory.peakPhase} phase` : ''}): model states by precision/optimizer ÷ TP·PP (÷ DP per ZeRO/FSDP) + activations + loss buffers, + 8% allocator reserve + 0.75 GiB CUDA context (what nvidia-smi shows)._`
       : `_FLOPs: 6·N·D headline (Kaplan/Chinchilla); exact = every matmul ×3 incl. LM head and causal attention. Time at ${formatPercent(a.resolved.mfu.value)} MFU on dense peak${a.resolved.params ? `; N = ${formatCount(a.resolved.params.value)}` : ''}._`;
   lines.push(conv);
   lines.push(`Set at line ${lineOf(hit.origin.keyRange?.start ?? hit.origin.range.start) + 1}${hit.origin.key.startsWith('#') ? ' (directive comment)' : ''}.`);

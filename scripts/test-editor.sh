@@ -82,7 +82,7 @@ for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && bre
 t1=$(date +%s)
 set +e
 NODE_PATH="$LAB/pw/node_modules" "$NODE24_BIN/node" test/editor/exttests.cjs "http://127.0.0.1:$PORT" "$RUN/examples" "$ROOT" "$ROOT/dist/test/e2e/suite/index.js" 2>&1 \
-  | grep -E '^\[ext-host\]|exit code|exttests failed' | grep -vE 'AgentHost|ChatModelSelection|AccountPolicyGate'
+  | grep -E '^\[ext-host\]|^    |exit code|exttests failed' | grep -vE 'AgentHost|ChatModelSelection|AccountPolicyGate'
 rc=${PIPESTATUS[0]}
 set -e
 log "suite $(( $(date +%s) - t1 )) s, exit $rc"

@@ -9,7 +9,7 @@ const EXTENSION_ID = 'scaling-lens.scaling-lens';
 const EXAMPLE = 'under-trained-7b.scaling.yaml';
 /** 0-based line of `  steps: 5000` (line 7 in the editor). */
 const STEPS_LINE = 6;
-const TIMEOUT_MS = 20_000;
+const TIMEOUT_MS = 30_000;
 const COMMANDS = ['scalingLens.showReport', 'scalingLens.selectGpu', 'scalingLens.restartServer', 'scalingLens.showOutput'];
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `TIMEOUT_MS`. */
@@ -85,12 +85,18 @@ function scenario(folder: vscode.Uri): [string, () => Promise<void>][] {
       assert.ok(warning, 'no warning from the earlier step');
       const doc = await vscode.workspace.openTextDocument(uri);
       const before = doc.lineAt(STEPS_LINE).text;
-      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-        'vscode.executeCodeActionProvider', uri, warning.range, vscode.CodeActionKind.QuickFix.value, 10,
-      );
-      const titles = actions.map((a) => a.title);
-      const fix = actions.find((a): a is vscode.CodeAction => typeof a.command !== 'string' && a.title.startsWith('Set training tokens to compute-optimal'));
-      assert.ok(fix?.edit, `no "Set training tokens to compute-optimal…" fix with an edit among ${JSON.stringify(titles)}`);
+      let titles: string[] = [];
+      const range = warning.range;
+      const fix = await waitFor('the compute-optimal quick fix', async () => {
+        const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+          'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value, 10,
+        );
+        titles = actions.map((a) => a.title);
+        return actions.find((a): a is vscode.CodeAction => typeof a.command !== 'string' && 'edit' in a && !!a.edit && a.title.startsWith('Set training tokens to compute-optimal'));
+      }).catch((e: unknown) => {
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; titles seen: ${JSON.stringify(titles)}`);
+      });
+      assert.ok(fix.edit, `no edit on ${fix.title}`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit was not applied');
       const after = doc.lineAt(STEPS_LINE).text;
       assert.match(after, /^\s*steps:/);
@@ -120,7 +126,7 @@ export async function run(): Promise<void> {
     try {
       await body();
     } catch (error) {
-      console.log(`  ✗ ${name}\n    ${error instanceof Error ? error.message : String(error)}`);
+      console.log(`  ✗ ${name}: ${error instanceof Error ? error.message : String(error)}`);
       throw new Error(`e2e: ${passed}/${steps.length} steps passed; failed at "${name}"`);
     }
     passed++;

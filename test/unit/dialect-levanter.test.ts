@@ -9,13 +9,11 @@ import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
 import { LEVANTER_ADAPTER, precisionOf, scheduledSequences } from '../../server/src/dialects/levanter';
 import { fixToTextEdits } from '../../server/src/dialects/edits';
 import { boundedReader } from '../../server/src/host/files';
-import type { ReadResult } from '../../server/src/dialects/types';
+import { CORPUS, repoReader, type Reader } from '../helpers/corpus';
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
 const DIR = resolve(CORPUS, 'levanter');
 const skip = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
 const adapters = [NATIVE_ADAPTER, LEVANTER_ADAPTER];
-type Reader = (p: string, from: string) => ReadResult | undefined;
 const run = (text: string, fileName = resolve(DIR, 'inline.yaml'), readFile: Reader = boundedReader([CORPUS])) =>
   analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile });
 const corpus = (name: string, readFile?: Reader, fileName = resolve(DIR, name)) => {
@@ -26,20 +24,6 @@ const at = (text: string, r: { start: number; end: number }) => text.slice(r.sta
 const errors = (a: ReturnType<typeof run>) => a.findings.filter((f) => f.severity === 'error');
 const params = (a: ReturnType<typeof run>) => a.analysis!.figures.params.value;
 
-/** The corpus files at their levanter repository paths (MANIFEST.json), so `!include data/…` resolves as in a checkout. */
-function repoReader(): { root: string; read: Reader } {
-  const manifest: { file: string; repo: string; path: string }[] = JSON.parse(readFileSync(resolve(CORPUS, 'MANIFEST.json'), 'utf8'));
-  const root = '/repo/levanter';
-  const byPath = new Map(manifest.filter((m) => m.repo === 'stanford-crfm/levanter').map((m) => [posix.join(root, m.path), m.file]));
-  return {
-    root,
-    read: (p, from) => {
-      const abs = posix.resolve(posix.dirname(from), p);
-      const file = byPath.get(abs);
-      return file ? { path: abs, text: readFileSync(resolve(CORPUS, file), 'utf8') } : undefined;
-    },
-  };
-}
 
 // Llama-family count: embeddings (untied ×2) + layers × (q, k, v, o + gated MLP + `norm`-sized norms × 2) + final norm.
 function llamaParams(o: { layers: number; h: number; heads: number; kv: number; ffn: number; vocab: number; norm?: number }): number {
@@ -84,7 +68,7 @@ describe('levanter dialect', { skip }, () => {
   });
 
   test('gpt2_20b.yaml: data: !include gives the tokenizer (gpt-neox-20b, 50,277 tokens); no biases; steps × batch × seq', () => {
-    const { root, read } = repoReader();
+    const { root, read } = repoReader('stanford-crfm/levanter', 'levanter');
     const { text, a } = corpus('gpt2_20b.yaml', read, posix.join(root, 'config/gpt2_20b.yaml'));
     const vocab = a.plan!.model.vocab!;
     assert.equal(vocab.value, 50277);

@@ -9,13 +9,11 @@ import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
 import { MAXTEXT_ADAPTER, parameterScales, tpuSlice } from '../../server/src/dialects/maxtext';
 import { fixToTextEdits } from '../../server/src/dialects/edits';
 import { boundedReader } from '../../server/src/host/files';
-import type { ReadResult } from '../../server/src/dialects/types';
+import { CORPUS, repoReader, type Reader } from '../helpers/corpus';
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
 const DIR = resolve(CORPUS, 'maxtext');
 const skip = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
 const adapters = [NATIVE_ADAPTER, MAXTEXT_ADAPTER];
-type Reader = (p: string, from: string) => ReadResult | undefined;
 const run = (text: string, fileName: string, readFile: Reader = boundedReader([CORPUS])) => analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile });
 const corpus = (name: string) => {
   const file = resolve(DIR, name);
@@ -26,23 +24,6 @@ const at = (text: string, r: { start: number; end: number }) => text.slice(r.sta
 const errors = (a: ReturnType<typeof run>) => a.findings.filter((f) => f.severity === 'error');
 const params = (a: ReturnType<typeof run>) => a.analysis!.figures.params.value;
 
-/**
- * The files at their paths in the MaxText repository (MANIFEST.json), so base_config and model_name resolve as in a
- * checkout: src/maxtext/configs/gpu/models/llama3_70b.yml → ../../base.yml → models/llama3-70b.yml.
- */
-function repoReader(): { root: string; read: Reader } {
-  const manifest: { file: string; repo: string; path: string }[] = JSON.parse(readFileSync(resolve(CORPUS, 'MANIFEST.json'), 'utf8'));
-  const root = '/repo/maxtext';
-  const byPath = new Map(manifest.filter((m) => m.repo === 'AI-Hypercomputer/maxtext').map((m) => [posix.join(root, m.path), m.file]));
-  return {
-    root,
-    read: (p, from) => {
-      const abs = posix.resolve(posix.dirname(from), p);
-      const file = byPath.get(abs);
-      return file ? { path: abs, text: readFileSync(resolve(CORPUS, file), 'utf8') } : undefined;
-    },
-  };
-}
 
 // Llama-style count: embeddings (untied ×2) + layers × (q, k, v, o + SwiGLU gate/up/down + 2 RMSNorms) + final norm.
 function llamaParams(o: { layers: number; h: number; heads: number; kv: number; ffn: number; vocab: number; headDim?: number }): number {
@@ -181,7 +162,7 @@ describe('maxtext dialect', { skip }, () => {
   });
 
   test('repository layout: configs/gpu/models/… finds ../../base.yml and configs/models/<name>.yml', () => {
-    const { root, read } = repoReader();
+    const { root, read } = repoReader('AI-Hypercomputer/maxtext', 'maxtext');
     const file = posix.join(root, 'src/maxtext/configs/gpu/models/mixtral_8x7b.yml');
     const a = run(readFileSync(resolve(DIR, 'gpu_mixtral_8x7b.yml'), 'utf8'), file, read);
     const [mt] = moeParams({ layers: 32, h: 4096, heads: 32, kv: 8, headDim: 128, expertFfn: 14336, experts: 8, topK: 2, vocab: 32000 });

@@ -17,7 +17,7 @@
 import type { Finding } from '../core/findings';
 import { derived, sv, type TrainingPlan } from '../core/plan';
 import { applyRules, hintsFrom, isSentinel, lookup, numberOf, size, str, type KeyRule } from './common';
-import { applyModelName, boolOf, optimizerKind, readDeepSpeedStage, strOf } from './modelArch';
+import { applyModelName, boolOf, optimizerKind, applyDeepSpeedStage, strOf } from './modelArch';
 import type { ParsedDocument, SourceEntry } from './syntax/tree';
 import type { AdapterContext, DialectAdapter } from './types';
 
@@ -122,11 +122,7 @@ function dataParallel(parsed: ParsedDocument, plan: TrainingPlan): Finding[] {
 /** FSDP v1/v2 settings or a DeepSpeed JSON. */
 function sharding(parsed: ParsedDocument, plan: TrainingPlan, ctx: AdapterContext): Finding[] {
   const ds = parsed.entries.get('deepspeed');
-  if (ds && !isSentinel(ds)) {
-    const r = readDeepSpeedStage(ds, ctx);
-    if (r.stage !== undefined && r.stageEntry) plan.parallelism.zero = sv(r.stage, { kind: 'document', key: 'zero_optimization.stage', range: r.stageEntry.valueRange, ...(r.path ? { file: r.path } : {}) });
-    return r.findings;
-  }
+  if (ds && !isSentinel(ds)) return applyDeepSpeedStage(ds, plan, ctx);
   const fsdp = parsed.entries.get('fsdp');
   const v1 = fsdp ? [...parsed.entries.values()].filter((e) => e.path[0] === 'fsdp' && e.kind === 'scalar').map((e) => String(e.value)).join(' ') : '';
   const version = lookup(parsed, 'fsdp_version') ?? lookup(parsed, 'fsdp_config.fsdp_version');

@@ -20,7 +20,7 @@
 import type { Finding } from '../core/findings';
 import { derived, dflt, sv, type TrainingPlan } from '../core/plan';
 import { applyRules, bool, hintsFrom, isSentinel, lookup, numberOf, size, str, type KeyRule } from './common';
-import { applyModelName, boolOf, mlaAsAttention, moeWidths, normsWithExtra, optimizerKind, readDeepSpeedStage, strOf } from './modelArch';
+import { applyModelName, boolOf, mlaAsAttention, moeWidths, normsWithExtra, optimizerKind, applyDeepSpeedStage, strOf } from './modelArch';
 import type { ParsedDocument } from './syntax/tree';
 import type { AdapterContext, DialectAdapter, DialectResult } from './types';
 
@@ -263,11 +263,7 @@ function finetuneMethod(parsed: ParsedDocument, plan: TrainingPlan): Finding[] {
 /** Optional `deepspeed:` (a DeepSpeed JSON path) and `fsdp:` (e.g. "full_shard auto_wrap") TrainingArguments. */
 function distributed(parsed: ParsedDocument, plan: TrainingPlan, ctx: AdapterContext): Finding[] {
   const ds = parsed.entries.get('deepspeed');
-  if (ds && !isSentinel(ds)) {
-    const r = readDeepSpeedStage(ds, ctx);
-    if (r.stage !== undefined && r.stageEntry) plan.parallelism.zero = sv(r.stage, { kind: 'document', key: 'zero_optimization.stage', range: r.stageEntry.valueRange, ...(r.path ? { file: r.path } : {}) });
-    return r.findings;
-  }
+  if (ds && !isSentinel(ds)) return applyDeepSpeedStage(ds, plan, ctx);
   const fsdp = parsed.entries.get('fsdp');
   const text = fsdp?.kind === 'scalar' ? String(fsdp.value ?? '') : [...parsed.entries.values()].filter((e) => e.path[0] === 'fsdp' && e.kind === 'scalar').map((e) => String(e.value)).join(' ');
   if (fsdp && /full_shard|hybrid_shard/i.test(text)) plan.parallelism.fsdp = sv(true, { kind: 'document', key: 'fsdp', range: fsdp.valueRange, ...(fsdp.keyRange ? { keyRange: fsdp.keyRange } : {}) });

@@ -348,6 +348,13 @@ export interface DeepSpeedRef {
  * Read `zero_optimization.stage` from a DeepSpeed JSON named at `entry` (axolotl `deepspeed:`, TRL `deepspeed:`).
  * Unreadable → a missing-value note at the key; `"auto"` → not set.
  */
+/** Set `parallelism.zero` from the DeepSpeed JSON a `deepspeed:` key names (with file provenance); findings if unreadable. */
+export function applyDeepSpeedStage(entry: SourceEntry, plan: TrainingPlan, ctx: AdapterContext): Finding[] {
+  const r = readDeepSpeedStage(entry, ctx);
+  if (r.stage !== undefined && r.stageEntry) plan.parallelism.zero = sv(r.stage, { kind: 'document', key: 'zero_optimization.stage', range: r.stageEntry.valueRange, ...(r.path ? { file: r.path } : {}) });
+  return r.findings;
+}
+
 export function readDeepSpeedStage(entry: SourceEntry, ctx: AdapterContext): DeepSpeedRef {
   const path = strOf(entry);
   if (!path) return { findings: [] };

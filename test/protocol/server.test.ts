@@ -4,7 +4,9 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import { applyEdits, fileUri, root, TestClient } from './client';
 import { rng } from '../helpers/rng';
@@ -185,6 +187,29 @@ describe('language server over stdio', () => {
     assert.equal(s?.dialect, 'GPT-NeoX');
     assert.match(s!.reason, /forced/);
     assert.equal(await c4.shutdown(), 0);
+  });
+
+  test('a change to a referenced file (MaxText base_config) re-analyses the config that reads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scaling-lens-watch-'));
+    try {
+      const base = (layers: number) => `base_emb_dim: 1024\nbase_num_query_heads: 8\nbase_num_kv_heads: 8\nbase_mlp_dim: 4096\nbase_num_decoder_layers: ${layers}\nvocab_size: 32000\nmax_target_length: 1024\n`;
+      writeFileSync(join(dir, 'base.yml'), base(4));
+      const runText = 'base_config: base.yml\nper_device_batch_size: 4\nsteps: 100\n';
+      writeFileSync(join(dir, 'run.yml'), runText);
+      const uri = pathToFileURL(join(dir, 'run.yml')).toString();
+      await c.open(uri, runText);
+      const lens = async () => (await c.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } }))[0]?.command.title ?? '';
+      const before = await lens();
+      assert.match(before, /params/, before);
+      writeFileSync(join(dir, 'base.yml'), base(8));
+      const republished = c.diagnostics(uri);
+      await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'base.yml')).toString(), type: 2 }] });
+      await republished;
+      const after = await lens();
+      assert.notEqual(after, before, 'the code lens did not change after base.yml doubled the layers');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('`scaling-lens lsp --stdio` starts the same server', async () => {

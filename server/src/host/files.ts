@@ -32,6 +32,15 @@ export function boundedReader(roots: readonly string[], maxBytes = MAX_REFERENCE
   };
 }
 
+/** The resolved (symlink-free) path, as recorded by the bounded reader; the path itself when it does not exist. */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /** The repository (nearest ancestor with .git) of a file, else its directory. */
 export function projectRoot(file: string): string {
   let dir = dirname(resolve(file));

@@ -12,6 +12,8 @@ interface Entry {
   version: number;
   generation: number;
   result: DocumentAnalysis;
+  /** Files this analysis read (base configs, includes, DeepSpeed JSON): a change to one of them invalidates it. */
+  refs: Set<string>;
 }
 
 export class AnalysisCache {
@@ -42,19 +44,39 @@ export class AnalysisCache {
     const path = uriPath(doc.uri);
     const forced = this.forced.find((f) => f.match(path))?.dialect ?? (this.matchers.some((m) => m(path)) ? 'native' : undefined);
     const previous = hit?.result.parsed;
-    const readFile = doc.uri.startsWith('file://') ? boundedReader([...this.roots, projectRoot(path)]) : undefined;
+    const refs = new Set<string>();
+    const reader = doc.uri.startsWith('file://') ? boundedReader([...this.roots, projectRoot(path)]) : undefined;
+    const readFile = reader
+      ? (p: string, from: string) => {
+          const r = reader(p, from);
+          if (r) refs.add(r.path);
+          return r;
+        }
+      : undefined;
     const result = analyzeText(doc.getText(), path, {
       options: this.settings,
       ...(forced ? { dialect: forced } : {}),
       ...(previous ? { previous } : {}),
       ...(readFile ? { readFile } : {}),
     });
-    this.entries.set(doc.uri, { version: doc.version, generation: this.generation, result });
+    this.entries.set(doc.uri, { version: doc.version, generation: this.generation, result, refs });
     return result;
   }
 
   delete(uri: string): void {
     this.entries.delete(uri);
+  }
+
+  /** Drop the analyses that read any of `paths` (file-system paths); returns their URIs for re-publishing. */
+  invalidateReferences(paths: readonly string[]): string[] {
+    const hit: string[] = [];
+    for (const [uri, e] of this.entries) {
+      if (paths.some((p) => e.refs.has(p))) {
+        this.entries.delete(uri);
+        hit.push(uri);
+      }
+    }
+    return hit;
   }
 
   private compileGlobs(): void {

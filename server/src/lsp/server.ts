@@ -9,6 +9,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
+  DidChangeWatchedFilesNotification,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -24,6 +25,7 @@ import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { gpuList, planReport } from './report';
 import { normalizeSettings } from './settings';
+import { realPath } from '../host/files';
 
 declare const SCALING_LENS_VERSION: string;
 const VERSION = typeof SCALING_LENS_VERSION === 'string' ? SCALING_LENS_VERSION : '0.0.0-dev';
@@ -32,6 +34,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache(EditorSettingsSchema.parse({}));
   let canPullConfig = false;
+  let canWatchFiles = false;
 
   const log = (msg: string) => connection.console.log(msg);
   const guard =
@@ -50,6 +53,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     cache.roots = [...(params.workspaceFolders ?? []).map((f) => uriPath(f.uri)), ...(params.rootUri ? [uriPath(params.rootUri)] : [])];
     return {
       capabilities: {
@@ -86,7 +90,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialized(() => {
     log(`Scaling Lens server ${VERSION} ready`);
     void pullSettings();
+    // Configs read other files (MaxText base_config, levanter !include, DeepSpeed JSON): watch them to re-analyse.
+    if (canWatchFiles)
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,sh}' }] })
+        .catch((e: unknown) => log(`file watching unavailable: ${String(e)}`));
   });
+  connection.onDidChangeWatchedFiles(
+    guard('watchedFiles', undefined, (p) => {
+      const paths = p.changes.map((c) => realPath(uriPath(c.uri)));
+      for (const uri of cache.invalidateReferences(paths)) {
+        const doc = documents.get(uri);
+        if (doc) publishDiagnostics(connection, cache, doc);
+      }
+      void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+      void connection.languages.inlayHint.refresh().catch(() => undefined);
+    }),
+  );
   connection.onDidChangeConfiguration((change) => {
     if (canPullConfig) void pullSettings();
     else {

@@ -29,12 +29,37 @@ const GROUP_OF: Record<string, Group> = {
   'training.flashAttention': 'memory',
 };
 
+/** Figures shown one per row; time/cost/energy and the scaling figures are folded into one row each (see below). */
 const FIGURES: Record<Group, FigureName[]> = {
-  model: ['params', 'activeParams', 'flops', 'flopsExact', 'gpuHours', 'usd', 'energyMWh', 'perGpuGiB', 'tokensPerParam'],
-  tokens: ['tokens', 'steps', 'globalBatchTokens', 'flops', 'flopsExact', 'gpuHours', 'wallClockDays', 'usd', 'energyMWh', 'co2Tonnes', 'tokensPerParam', 'computeOptimalTokens', 'predictedLoss', 'inferenceOptimalParams', 'inferenceOptimalTokens'],
-  memory: ['perGpuGiB', 'gpuHours'],
-  cluster: ['gpuHours', 'wallClockDays', 'usd', 'energyMWh', 'co2Tonnes', 'perGpuGiB'],
+  model: ['params', 'activeParams', 'flops', 'flopsExact', 'perGpuGiB'],
+  tokens: ['tokens', 'flops', 'flopsExact', 'inferenceOptimalParams', 'inferenceOptimalTokens'],
+  memory: ['perGpuGiB'],
+  cluster: ['perGpuGiB'],
 };
+const WITH_TIME: Record<Group, boolean> = { model: true, tokens: true, memory: false, cluster: true };
+const WITH_SCALING: Record<Group, boolean> = { model: true, tokens: true, memory: false, cluster: false };
+
+function known(a: Analysis, name: FigureName): string | undefined {
+  const v = a.figures[name].value;
+  return v === null ? undefined : formatFigure(name, v);
+}
+
+/** One row: GPU-hours · wall-clock · $ · MWh · t CO2 (or what would supply them). */
+function timeCostRow(a: Analysis): [string, string] {
+  const h = known(a, 'gpuHours');
+  if (!h) return ['time & cost', `unknown — needs ${a.figures.gpuHours.missing.map((m) => `\`${m}\``).join(' or ') || 'more inputs'}`];
+  const parts = [`${h} GPU-h`, known(a, 'wallClockDays'), known(a, 'usd'), known(a, 'energyMWh'), known(a, 'co2Tonnes') && `${known(a, 'co2Tonnes')} CO2`];
+  return ['time & cost', parts.filter(Boolean).join(' · ')];
+}
+
+/** One row: tokens/param · compute-optimal tokens · predicted loss. */
+function scalingRow(a: Analysis): [string, string] | undefined {
+  const tpp = known(a, 'tokensPerParam');
+  const co = known(a, 'computeOptimalTokens');
+  if (!tpp && !co) return undefined;
+  const loss = a.isFinetune ? undefined : known(a, 'predictedLoss');
+  return ['scaling', [tpp && `${tpp} tok/param`, co && `compute-optimal ≈${co} tokens (20·N)`, loss && `loss ≈${loss} (Epoch fit)`].filter(Boolean).join(' · ')];
+}
 
 interface Hit {
   field: string;
@@ -64,7 +89,7 @@ export function hover(doc: TextDocument, result: DocumentAnalysis, offset: numbe
   const group: Group = GROUP_OF[hit.field] ?? (hit.field.startsWith('model.') ? 'model' : hit.field.startsWith('parallelism.') ? 'memory' : 'cluster');
   const lineOf = (o: number) => doc.positionAt(o).line;
   const lines: string[] = [];
-  lines.push(`**\`${hit.origin.key}\`** · ${result.dialect.name} _(${result.dialect.reason})_`, '');
+  lines.push(`**\`${hit.origin.key}\`** · ${result.dialect.name} _(${result.dialect.reason.replace(/[*_`]/g, (c) => `\\${c}`)})_`, '');
 
   const rows: [string, string][] = [];
   if (hit.field === 'model.preset' && a.resolved.preset) {
@@ -82,9 +107,12 @@ export function hover(doc: TextDocument, result: DocumentAnalysis, offset: numbe
   for (const name of FIGURES[group]) {
     const fig = a.figures[name];
     if (name === 'activeParams' && fig.value === a.figures.params.value) continue;
-    if (fig.value === null && (name.startsWith('inference') || name === 'steps' || name === 'globalBatchTokens')) continue;
+    if (fig.value === null && name.startsWith('inference')) continue;
     rows.push([figureLabel(name), fig.value === null ? `unknown — needs ${fig.missing.map((m) => `\`${m}\``).join(' or ') || 'more inputs'}` : formatFigure(name, fig.value)]);
   }
+  if (WITH_TIME[group]) rows.push(timeCostRow(a));
+  const sc = WITH_SCALING[group] ? scalingRow(a) : undefined;
+  if (sc) rows.push(sc);
   if (group === 'memory' && a.memory) {
     for (const t of a.memory.terms) rows.push([`· ${t.name}`, `${formatGiB(t.gib)} — ${t.formula}`]);
     if (a.usableGiB !== undefined && a.memory.perGpuGiB !== null)

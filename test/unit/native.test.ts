@@ -20,6 +20,12 @@ describe('native format', () => {
     assert.equal(at(text, f.range), 'tokens');
     assert.equal(a.lines.positionAt(f.range.start).line, 3);
   });
+  test('partial dims: the missing-value message names exactly the dims still missing', () => {
+    const a = run('model:\n  layers: 4\n  hidden: 512\n');
+    const f = a.findings.find((x) => x.code === 'missing-value' && /Parameter count unknown/.test(x.message))!;
+    assert.match(f.message, /lack `model\.vocab` \(or set `model\.params`\)/);
+    assert.doesNotMatch(f.message, /model\.layers/);
+  });
   test('any subset is valid: an empty file gives only missing-value information', () => {
     const a = run('');
     assert.ok(a.findings.every((f) => f.severity === 'information'));

@@ -514,7 +514,19 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
   }
 
   // missing values: one information diagnostic per missing group, naming the keys
-  if (!params) findings.push(missing(`Parameter count unknown: set ${paramsMissing.map((k) => `\`${k}\``).join(', or ')}.`));
+  if (!params) {
+    // Some dims given: name exactly the ones still missing; none given: name the ways to supply a model.
+    const dimKeys: [string, unknown][] = [['model.layers', m.layers], ['model.hidden', m.hidden], ['model.vocab', m.vocab]];
+    const partial = dimKeys.some(([, v]) => v !== undefined);
+    const lacking = dimKeys.filter(([, v]) => v === undefined).map(([f]) => `\`${key(f)}\``);
+    findings.push(
+      missing(
+        partial
+          ? `Parameter count unknown: the model dims lack ${lacking.join(' and ')}${dimKeys.some(([f]) => key(f) === key('model.params')) ? '' : ` (or set \`${key('model.params')}\`)`}.`
+          : `Parameter count unknown: set ${paramsMissing.map((k) => `\`${k}\``).join(', or ')}.`,
+      ),
+    );
+  }
   if (!tokens && !isFinetune) findings.push(missing(`Training tokens unknown: set \`${tokensMissing[0]}\`, or \`${tokensMissing[1]}\`.`));
   if (!gpuName)
     findings.push(

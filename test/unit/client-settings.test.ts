@@ -1,7 +1,7 @@
 /** The client validates `scalingLens.*` before the server pulls it: bad fields fall back to defaults. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeSettings } from '../../client/src/settings';
+import { normalizeSettings } from '../../server/src/core/options';
 import { EditorSettingsSchema } from '../../server/src/core/options';
 
 const defaults = EditorSettingsSchema.parse({});

@@ -24,7 +24,7 @@ import { clearDiagnostics, publishDiagnostics } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { gpuList, planReport } from './report';
-import { normalizeSettings } from './settings';
+import { normalizeSettings } from '../core/options';
 import { realPath } from '../host/files';
 
 declare const SCALING_LENS_VERSION: string;

@@ -13,7 +13,7 @@ import { computeOptimal, inferenceAwareOptimal, predictedLoss } from './scaling'
 import { findPreset, type ModelPreset } from './presets';
 import type { Finding, Fix, FixEdit, FixField } from './findings';
 import { FILE_START } from './findings';
-import { formatCount, formatGiB, formatNumber, formatSci, formatSig } from './units';
+import { formatCount, formatGiB, formatNumber, formatSig } from './units';
 import type { OffsetRange } from './plan';
 
 /** The user-facing key for each plan field (native format names; dialects pass their own). */
@@ -468,7 +468,7 @@ export function analyze(plan: TrainingPlan, ctx: AnalysisContext): Analysis {
   // ---- findings ----
   if (tpp !== undefined && !isFinetune && tokens && coTokens !== undefined) {
     if (tpp < opts.underTrainedTokensPerParam) {
-      const fixes = computeOptimalFix(tokens, steps, t.tokens, t.steps, coTokens, tokensPerStep, key);
+      const fixes = computeOptimalFix(t.tokens, t.steps, coTokens, tokensPerStep, key);
       findings.push({
         code: 'under-trained',
         severity: 'warning',
@@ -562,8 +562,6 @@ export function niceRoundUp(x: number): number {
 }
 
 function computeOptimalFix(
-  tokens: Sourced<number>,
-  steps: Sourced<number> | undefined,
   docTokens: Sourced<number> | undefined,
   docSteps: Sourced<number> | undefined,
   target: number,
@@ -584,8 +582,6 @@ function computeOptimalFix(
       },
     ];
   }
-  void tokens;
-  void steps;
   return [];
 }
 
@@ -886,4 +882,3 @@ function resolveDims(plan: TrainingPlan, preset: ModelPreset | undefined): { dim
   };
 }
 
-export { formatSci };

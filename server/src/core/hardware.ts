@@ -121,17 +121,26 @@ export function findAccelerator(name: string, custom: readonly CustomAccelerator
   return undefined;
 }
 
-/** Names to offer in completion and "did you mean" messages. */
-export function acceleratorNames(custom: readonly CustomAccelerator[] = []): string[] {
-  return [...custom.map((c) => c.name), ...ACCELERATORS.map((a) => a.aliases[0] ?? a.name)];
+/** An accelerator as offered to a person: the name to write in a config and a one-line description. */
+export interface AcceleratorChoice {
+  name: string;
+  detail: string;
+}
+
+/** Names to offer in completion, the "Select GPU" picker and "did you mean" messages (custom accelerators first). */
+export function acceleratorChoices(custom: readonly CustomAccelerator[] = []): AcceleratorChoice[] {
+  return [
+    ...custom.map((c) => ({ name: c.name, detail: `custom · ${c.memoryGiB} GiB · ${c.bf16Tflops} TFLOPS bf16 dense` })),
+    ...ACCELERATORS.map((a) => ({
+      name: a.aliases[0] ?? a.name,
+      detail: `${a.name} · ${Math.max(...a.memoryGB)} GB · ${a.bf16 ?? a.fp16 ?? '?'} TFLOPS dense${a.priceLow !== null ? ` · from $${a.priceLow}/h` : ''}`,
+    })),
+  ];
 }
 
 export function suggestAccelerators(name: string, custom: readonly CustomAccelerator[] = []): string[] {
   const n = normalizeName(name);
-  const scored = [...custom.map((c) => c.name), ...ACCELERATORS.flatMap((a) => [a.aliases[0] ?? a.name])].map((cand) => ({
-    cand,
-    d: editDistance(n, normalizeName(cand)),
-  }));
+  const scored = acceleratorChoices(custom).map(({ name: cand }) => ({ cand, d: editDistance(n, normalizeName(cand)) }));
   scored.sort((a, b) => a.d - b.d);
   return scored.filter((s) => s.d <= Math.max(2, n.length / 2)).slice(0, 3).map((s) => s.cand);
 }

@@ -44,15 +44,6 @@ export function parseQuantity(value: unknown): ParseResult {
   return { ok: true, value: v };
 }
 
-/** Parse a quantity that must be a positive integer (layers, heads, GPUs…). Fractions are rejected. */
-export function parsePositiveInt(value: unknown): ParseResult {
-  const r = parseQuantity(value);
-  if (!r.ok) return r;
-  if (r.value <= 0) return { ok: false, reason: `must be positive, got ${formatNumber(r.value)}` };
-  if (!Number.isInteger(r.value)) return { ok: false, reason: `must be a whole number, got ${r.value}` };
-  return r;
-}
-
 const SI = [
   { v: 1e15, s: 'Q' },
   { v: 1e12, s: 'T' },

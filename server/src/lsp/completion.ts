@@ -1,8 +1,7 @@
 /** Completion: GPU names, model presets, native keys (by section) and enum values. */
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ACCELERATORS } from '../core/data/accelerators';
-import type { CustomAccelerator } from '../core/hardware';
+import { acceleratorChoices, type CustomAccelerator } from '../core/hardware';
 import { PRESETS } from '../core/presets';
 import { NATIVE_SPECS, SECTIONS, type KeySpec } from '../dialects/native';
 import type { DocumentAnalysis } from '../dialects/index';
@@ -25,14 +24,7 @@ export function completion(doc: TextDocument, result: DocumentAnalysis, pos: Pos
 function valueItems(key: string, custom: readonly CustomAccelerator[]): CompletionItem[] {
   const leaf = key.split('.').pop()!.toLowerCase();
   if (leaf === 'gpu' || leaf === 'accelerator') {
-    return [
-      ...custom.map((c) => ({ label: c.name, kind: CompletionItemKind.Value, detail: `custom · ${c.memoryGiB} GiB · ${c.bf16Tflops} TFLOPS bf16` })),
-      ...ACCELERATORS.map((a) => ({
-        label: a.aliases[0] ?? a.name,
-        kind: CompletionItemKind.Value,
-        detail: `${a.name} · ${Math.max(...a.memoryGB)} GB${a.bf16 ?? a.fp16 ? ` · ${a.bf16 ?? a.fp16} TFLOPS dense` : ''}`,
-      })),
-    ];
+    return acceleratorChoices(custom).map((c) => ({ label: c.name, kind: CompletionItemKind.Value, detail: c.detail }));
   }
   if (leaf === 'preset') {
     return PRESETS.map((p) => ({ label: p.id, kind: CompletionItemKind.Value, detail: `${p.displayName} · ${p.source}` }));

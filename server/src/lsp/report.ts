@@ -1,8 +1,7 @@
 /** Custom requests: the plan report (the CLI's `explain`, as markdown) and the accelerator list for "Select GPU". */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ACCELERATORS } from '../core/data/accelerators';
 import { explainAnalysis } from '../core/explain';
-import type { CustomAccelerator } from '../core/hardware';
+import { acceleratorChoices, type CustomAccelerator } from '../core/hardware';
 import { summaryLine } from '../core/summary';
 import type { DocumentAnalysis } from '../dialects/index';
 import type { GpuListItem, ReportResult } from '../protocol/index';
@@ -25,11 +24,5 @@ export function planReport(doc: TextDocument, result: DocumentAnalysis): ReportR
 }
 
 export function gpuList(custom: readonly CustomAccelerator[]): GpuListItem[] {
-  return [
-    ...custom.map((c) => ({ name: c.name, detail: `custom · ${c.memoryGiB} GiB · ${c.bf16Tflops} TFLOPS bf16` })),
-    ...ACCELERATORS.map((a) => ({
-      name: a.aliases[0] ?? a.name,
-      detail: `${a.name} · ${Math.max(...a.memoryGB)} GB · ${a.bf16 ?? a.fp16 ?? '?'} TFLOPS dense${a.priceLow !== null ? ` · from $${a.priceLow}/h` : ''}`,
-    })),
-  ];
+  return acceleratorChoices(custom);
 }

@@ -1,8 +1,7 @@
 /** SARIF 2.1.0 output for CI code scanning (GitHub, GitLab, Azure DevOps). */
 import { docsUrl, FINDING_CODES, type FindingCode } from '../core/findings';
 import type { FileReport } from '../core/report';
-import { adapterById, type DocumentAnalysis } from '../dialects/index';
-import { fixToTextEdits } from '../dialects/edits';
+import { editsForFix, type DocumentAnalysis } from '../dialects/index';
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 
@@ -26,9 +25,8 @@ export function toSarif(files: { display: string; result: DocumentAnalysis; repo
   const results = files.flatMap(({ display, result, report }) =>
     report.diagnostics.map((d, i) => {
       const f = result.findings[i];
-      const render = adapterById(result.dialect?.id)?.renderValue;
       const fixes = (f?.fixes ?? []).flatMap((x) => {
-        const edits = result.parsed ? fixToTextEdits(x, result.parsed, render, result.dialect?.id) : undefined;
+        const edits = editsForFix(result, x);
         if (!edits) return [];
         return [
           {

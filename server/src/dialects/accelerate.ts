@@ -31,6 +31,7 @@ const TELLTALE = ['num_processes', 'num_machines', 'compute_environment', 'machi
 export const ACCELERATE_ADAPTER: DialectAdapter = {
   id: 'accelerate',
   name: 'Accelerate',
+  memoryProfile: 'hf',
   detect(parsed) {
     if (parsed.format === 'toml' || !parsed.entries.has('distributed_type')) return undefined;
     const found = TELLTALE.filter((k) => parsed.entries.has(k));

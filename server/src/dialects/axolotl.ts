@@ -38,6 +38,7 @@ const TELLTALE = ['micro_batch_size', 'sequence_len', 'datasets', 'adapter', 'gr
 export const AXOLOTL_ADAPTER: DialectAdapter = {
   id: 'axolotl',
   name: 'Axolotl',
+  memoryProfile: 'hf',
   detect(parsed) {
     if (parsed.format !== 'yaml' || !parsed.entries.has('base_model')) return undefined;
     const found = TELLTALE.filter((k) => parsed.entries.has(k));

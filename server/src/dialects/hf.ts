@@ -276,6 +276,7 @@ function distributed(parsed: ParsedDocument, plan: TrainingPlan, ctx: AdapterCon
 export const HF_ADAPTER: DialectAdapter = {
   id: 'huggingface',
   name: 'Hugging Face',
+  memoryProfile: 'hf',
   detect(parsed) {
     if (parsed.format === 'json' && isModelConfig(parsed)) {
       const type = strOf(parsed.entries.get('model_type'));

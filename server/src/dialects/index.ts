@@ -3,10 +3,11 @@
  * No LSP, no file system: callers pass the text and the file name.
  */
 import { analyze, type Analysis, type KeyHints } from '../core/analyze';
-import type { Finding } from '../core/findings';
+import type { Finding, Fix } from '../core/findings';
 import type { Options, Overrides } from '../core/options';
 import { dflt, sv, type Framework, type TrainingPlan } from '../core/plan';
 import { applyDirectives } from './directives';
+import { fixToTextEdits, type TextEdit } from './edits';
 import { ADAPTERS } from './registry';
 import type { AdapterContext, DialectAdapter } from './types';
 import { formatFromFileName, parseConfig } from './syntax/index';
@@ -52,19 +53,13 @@ export interface AnalyzeOptions {
 export { NATIVE_FILE } from './nativeAdapter';
 
 /**
- * The memory profile each framework implies (core/memory.ts FRAMEWORKS), applied only where the profile is validated
- * against measurements (eager PyTorch / HF / FSDP2: shared/gpu). Megatron/NeMo/NeoX/DeepSpeed keep the textbook
- * `generic` profile until their activation terms are measured: the `megatron` profile flags NVIDIA's own Llama-3.1-405B
- * NeMo recipe at 86 GiB on an 80 GB H100, which is not credible. A native file can still choose any profile.
+ * The memory profile of each dialect that declares one (`DialectAdapter.memoryProfile`). Megatron/NeMo/NeoX/DeepSpeed
+ * declare none yet: the `megatron` profile flags NVIDIA's own Llama-3.1-405B NeMo recipe at 86 GiB on an 80 GB H100,
+ * which is not credible, so it waits for measurements. A native file can still choose any profile.
  */
-export const DIALECT_PROFILE: Partial<Record<string, Framework>> = {
-  torchtitan: 'fsdp2',
-  huggingface: 'hf',
-  accelerate: 'hf',
-  axolotl: 'hf',
-  litgpt: 'hf',
-  'mistral-finetune': 'hf',
-};
+export const DIALECT_PROFILE: Partial<Record<string, Framework>> = Object.fromEntries(
+  ADAPTERS.flatMap((a) => (a.memoryProfile ? [[a.id, a.memoryProfile]] : [])),
+);
 
 export const DIALECTS: readonly { id: string; name: string }[] = ADAPTERS.map((a) => ({ id: a.id, name: a.name }));
 
@@ -110,7 +105,7 @@ export function analyzeText(text: string, fileName: string, opts: AnalyzeOptions
     return { ...base, format, parsed, dialect, findings: [...syntaxFindings, { code: 'parse-error', severity: 'error', message, range: { start: 0, end: 0 } }] };
   }
   const { plan, findings: adapterFindings, keyHints } = result;
-  const profile = DIALECT_PROFILE[adapter.id];
+  const profile = adapter.memoryProfile;
   if (profile && !plan.training.framework) plan.training.framework = sv(profile, dflt('memory profile', `${profile} (how ${dialect.name} lays out memory; set training.framework in a native file to change)`));
   const directiveFindings = applyDirectives(parsed.comments, plan, text);
   const analysis = analyze(plan, {
@@ -149,9 +144,15 @@ function detect(parsed: ParsedDocument, fileName: string, forced: string | undef
   return best ? { adapter: best.adapter, dialect: { id: best.adapter.id, name: best.adapter.name, reason: best.reason } } : undefined;
 }
 
-/** The adapter with this id (quick fixes use its value renderer). */
+/** The adapter with this id. */
 export function adapterById(id: string | undefined): DialectAdapter | undefined {
   return ADAPTERS.find((a) => a.id === id);
+}
+
+/** A fix as text edits in this document's dialect and style (its adapter's renderer); undefined when not expressible. */
+export function editsForFix(result: DocumentAnalysis, fix: Fix): TextEdit[] | undefined {
+  if (!result.parsed || !result.dialect) return undefined;
+  return fixToTextEdits(fix, result.parsed, adapterById(result.dialect.id)?.renderValue, result.dialect.id);
 }
 
 /**

@@ -66,6 +66,7 @@ const OTHER_KEYS = ['optimizer.class_path', 'devices', 'num_nodes', 'out_dir', '
 export const LITGPT_ADAPTER: DialectAdapter = {
   id: 'litgpt',
   name: 'LitGPT',
+  memoryProfile: 'hf',
   detect(parsed) {
     if (parsed.format !== 'yaml') return undefined;
     const model = MODEL_KEYS.filter((k) => parsed.entries.has(k));

@@ -25,6 +25,7 @@ const TELLTALE = ['seq_len', 'batch_size', 'max_steps', 'lora.rank', 'optim.pct_
 export const MISTRAL_FINETUNE_ADAPTER: DialectAdapter = {
   id: 'mistral-finetune',
   name: 'mistral-finetune',
+  memoryProfile: 'hf',
   detect(parsed) {
     if (parsed.format !== 'yaml' || !parsed.entries.has('model_id_or_path')) return undefined;
     const found = TELLTALE.filter((k) => parsed.entries.has(k));

@@ -46,6 +46,7 @@ const SECTIONS = ['job', 'training', 'model', 'parallelism', 'optimizer', 'lr_sc
 export const TORCHTITAN_ADAPTER: DialectAdapter = {
   id: 'torchtitan',
   name: 'torchtitan',
+  memoryProfile: 'fsdp2',
   detect(parsed) {
     if (parsed.format !== 'toml') return undefined;
     const model = parsed.entries.has('model.name') && parsed.entries.has('model.flavor');

@@ -5,7 +5,7 @@
  * `ctx.readFile`, which the CLI/LSP bound to the workspace, in size and in depth.
  */
 import type { Finding } from '../core/findings';
-import type { TrainingPlan } from '../core/plan';
+import type { Framework, TrainingPlan } from '../core/plan';
 import type { ParsedDocument } from './syntax/tree';
 
 export interface ReadResult {
@@ -43,6 +43,11 @@ export interface DialectResult {
 export interface DialectAdapter {
   id: string;
   name: string;
+  /**
+   * The memory profile this framework implies (core/memory.ts FRAMEWORKS), given only where it is validated against
+   * measurements (eager PyTorch / HF / FSDP2: shared/gpu). Absent: the textbook `generic` profile.
+   */
+  memoryProfile?: Framework;
   detect(parsed: ParsedDocument, fileName: string): Detection | undefined;
   adapt(parsed: ParsedDocument, ctx: AdapterContext): DialectResult;
   /** Render a fix value in this dialect's style for the token it replaces (e.g. OLMo `2e12T`); default rendering otherwise. */

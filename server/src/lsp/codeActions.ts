@@ -1,22 +1,20 @@
 /** Quick fixes from the findings' fix data (never parsed from messages), as edits on the exact value token. */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { adapterById, type DocumentAnalysis } from '../dialects/index';
-import { fixToTextEdits } from '../dialects/edits';
+import { editsForFix, type DocumentAnalysis } from '../dialects/index';
 import { sameFinding, toDiagnostic, toOffsetRange, toRange } from './convert';
 
 export function codeActions(doc: TextDocument, result: DocumentAnalysis, range: Range, diagnostics: Diagnostic[]): CodeAction[] {
   if (!result.parsed || !result.dialect) return [];
   const want = toOffsetRange(doc, range);
   const actions: CodeAction[] = [];
-  const render = adapterById(result.dialect.id)?.renderValue;
   for (const f of result.findings) {
     if (!f.fixes?.length) continue;
     const fromContext = diagnostics.find((d) => sameFinding(doc, f, d));
     const overlaps = f.range.start <= want.end && want.start <= f.range.end;
     if (!fromContext && !overlaps) continue;
     for (const fix of f.fixes) {
-      const edits = fixToTextEdits(fix, result.parsed, render, result.dialect.id);
+      const edits = editsForFix(result, fix);
       if (!edits) continue;
       actions.push({
         title: fix.title,

@@ -142,12 +142,12 @@ const qwen3Moe = (name: string, layers: number, hidden: number, heads: number, k
   },
 ];
 
-const gptOss = (size: string, layers: number, experts: number): [string[], Arch] => [
-  [`openai/gpt-oss-${size}`],
-  {
-    source: `openai/gpt-oss-${size} config.json`,
+/** gpt-oss dims (openai/gpt-oss config.json; torchtitan GptOssModelArgs): 64 heads × 64, 8 KV heads, experts of 2880, top-4, biases. */
+export function gptOssArch(source: string, layers: number, hidden: number, experts: number, vocab = 201088): Arch {
+  return {
+    source,
     layers,
-    hidden: 2880,
+    hidden,
     heads: 64,
     kvHeads: 8,
     headDim: 64,
@@ -155,12 +155,16 @@ const gptOss = (size: string, layers: number, experts: number): [string[], Arch]
     expertFfnHidden: 2880,
     experts,
     topK: 4,
-    vocab: 201088,
+    vocab,
     tiedEmbeddings: false,
     bias: true, // q/k/v/o and expert biases
-    normsPerLayer: normsWithExtra(2880, 64 + experts), // + attention sinks (one per head) + router bias
-    seqLen: 4096,
-  },
+    normsPerLayer: normsWithExtra(hidden, 64 + experts), // + attention sinks (one per head) + router bias
+  };
+}
+
+const gptOss = (size: string, layers: number, experts: number): [string[], Arch] => [
+  [`openai/gpt-oss-${size}`],
+  { ...gptOssArch(`openai/gpt-oss-${size} config.json`, layers, 2880, experts), seqLen: 4096 },
 ];
 
 const EXTRA: readonly [string[], Arch][] = [

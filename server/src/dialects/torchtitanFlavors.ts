@@ -9,7 +9,7 @@
  * Vocab sizes are the flavor's own (`vocab_size=`), else the args default (Llama 3 128256, Llama 4 202048).
  * Variant suffixes (`_flex_attn`, `_varlen`, `_irope`, …) change kernels, not dims.
  */
-import { deepseekArch, moeWidths, normsWithExtra, type Arch } from './modelArch';
+import { deepseekArch, gptOssArch, moeWidths, normsWithExtra, type Arch } from './modelArch';
 
 const SRC = 'pytorch/torchtitan torchtitan/models';
 
@@ -63,22 +63,7 @@ function qwen3(flavor: string, o: { dim: number; layers: number; heads: number; 
 }
 
 function gptOss(flavor: string, dim: number, layers: number, experts: number, vocab: number): Arch {
-  return {
-    source: `${SRC}/gpt_oss flavor ${flavor} (GptOssModelArgs: 64 heads × 64, 8 KV heads, expert width 2880, top-4, biases)`,
-    layers,
-    hidden: dim,
-    heads: 64,
-    kvHeads: 8,
-    headDim: 64,
-    ffnHidden: 2880,
-    expertFfnHidden: 2880,
-    experts,
-    topK: 4,
-    vocab,
-    tiedEmbeddings: false,
-    bias: true,
-    normsPerLayer: normsWithExtra(dim, 64 + experts), // + attention sinks + router bias
-  };
+  return gptOssArch(`${SRC}/gpt_oss flavor ${flavor} (GptOssModelArgs: 64 heads × 64, 8 KV heads, expert width 2880, top-4, biases)`, layers, dim, experts, vocab);
 }
 
 const ds = (flavor: string, d: Parameters<typeof deepseekArch>[1]): Arch => deepseekArch(`${SRC}/deepseek_v3 flavor ${flavor}`, d);

@@ -65,10 +65,10 @@ export function inlayHints(doc: TextDocument, result: DocumentAnalysis, range: R
   }
 
   const hints: InlayHint[] = [];
+  const text = doc.getText();
   for (const [line, e] of byLine) {
     if (line < range.start.line || line > range.end.line) continue;
     const lineEnd = doc.offsetAt({ line: line + 1, character: 0 });
-    const text = doc.getText();
     let end = lineEnd;
     while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
     hints.push({ position: doc.positionAt(end), label: `≈ ${e.parts.join(' · ')}`, paddingLeft: true, tooltip: e.tooltip.join('\n') });

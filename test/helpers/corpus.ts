@@ -1,7 +1,11 @@
 /** Corpus helpers shared by the dialect tests. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import type { ReadResult } from '../../server/src/dialects/types';
+import { defaultOptions } from '../../server/src/core/options';
+import { analyzeText, type DocumentAnalysis } from '../../server/src/dialects/index';
+import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
+import type { DialectAdapter, ReadResult } from '../../server/src/dialects/types';
+import { boundedReader } from '../../server/src/host/files';
 
 /** shared/corpus beside the checkout (developers' machines and CI). */
 export const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
@@ -25,3 +29,24 @@ export function repoReader(repo: string, name: string): { root: string; read: Re
     },
   };
 }
+
+/**
+ * The scaffolding every dialect test shares: its corpus folder, a skip reason when shared/ is absent, `run` (the whole
+ * pipeline with the native adapter and this one, referenced files read from the corpus) and `corpus` (one file).
+ */
+export function dialectHarness(dirName: string, adapter: DialectAdapter) {
+  const DIR = resolve(CORPUS, dirName);
+  const skip: string | false = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
+  const adapters = [NATIVE_ADAPTER, adapter];
+  const run = (text: string, fileName = resolve(DIR, 'inline.yaml'), readFile: Reader = boundedReader([CORPUS])) =>
+    analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile });
+  const corpus = (name: string, readFile?: Reader, fileName = resolve(DIR, name)) => {
+    const text = readFileSync(resolve(DIR, name), 'utf8');
+    return { text, a: run(text, fileName, readFile) };
+  };
+  return { DIR, skip, run, corpus };
+}
+
+export const at = (text: string, r: { start: number; end: number }): string => text.slice(r.start, r.end);
+export const errors = (a: DocumentAnalysis) => a.findings.filter((f) => f.severity === 'error');
+export const params = (a: DocumentAnalysis) => a.analysis!.figures.params.value;

@@ -1,28 +1,13 @@
 /** Levanter YAML through the whole pipeline: model.type defaults, tokenizer vocab, !include, batch schedules, LoRA/SFT, fixes. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { analyzeText } from '../../server/src/dialects/index';
-import { defaultOptions } from '../../server/src/core/options';
-import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
 import { LEVANTER_ADAPTER, precisionOf, scheduledSequences } from '../../server/src/dialects/levanter';
 import { fixToTextEdits } from '../../server/src/dialects/edits';
-import { boundedReader } from '../../server/src/host/files';
-import { CORPUS, repoReader, type Reader } from '../helpers/corpus';
+import { at, dialectHarness, errors, params, repoReader } from '../helpers/corpus';
 
-const DIR = resolve(CORPUS, 'levanter');
-const skip = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
-const adapters = [NATIVE_ADAPTER, LEVANTER_ADAPTER];
-const run = (text: string, fileName = resolve(DIR, 'inline.yaml'), readFile: Reader = boundedReader([CORPUS])) =>
-  analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile });
-const corpus = (name: string, readFile?: Reader, fileName = resolve(DIR, name)) => {
-  const text = readFileSync(resolve(DIR, name), 'utf8');
-  return { text, a: run(text, fileName, readFile) };
-};
-const at = (text: string, r: { start: number; end: number }) => text.slice(r.start, r.end);
-const errors = (a: ReturnType<typeof run>) => a.findings.filter((f) => f.severity === 'error');
-const params = (a: ReturnType<typeof run>) => a.analysis!.figures.params.value;
+const { DIR, skip, run, corpus } = dialectHarness('levanter', LEVANTER_ADAPTER);
 
 
 // Llama-family count: embeddings (untied ×2) + layers × (q, k, v, o + gated MLP + `norm`-sized norms × 2) + final norm.

@@ -1,27 +1,12 @@
 /** LitGPT config_hub YAML through the whole pipeline: detection, model names and inline model_config, tokens, hardware, fixes. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { analyzeText } from '../../server/src/dialects/index';
-import { defaultOptions } from '../../server/src/core/options';
-import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
+import { readdirSync } from 'node:fs';
 import { LITGPT_ADAPTER } from '../../server/src/dialects/litgpt';
 import { fixToTextEdits } from '../../server/src/dialects/edits';
-import { boundedReader } from '../../server/src/host/files';
+import { at, errors, dialectHarness } from '../helpers/corpus';
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
-const DIR = resolve(CORPUS, 'litgpt');
-const skip = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
-const adapters = [NATIVE_ADAPTER, LITGPT_ADAPTER];
-const run = (text: string, fileName: string) => analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile: boundedReader([CORPUS]) });
-const corpus = (name: string) => {
-  const file = resolve(DIR, name);
-  const text = readFileSync(file, 'utf8');
-  return { text, a: run(text, file) };
-};
-const at = (text: string, r: { start: number; end: number }) => text.slice(r.start, r.end);
-const errors = (a: ReturnType<typeof run>) => a.findings.filter((f) => f.severity === 'error');
+const { DIR, skip, run, corpus } = dialectHarness('litgpt', LITGPT_ADAPTER);
 
 // Llama-style parameter count: embeddings (untied ×2) + layers × (attention + SwiGLU MLP + 2 RMSNorms) + final norm.
 function llamaParams(o: { layers: number; h: number; heads: number; kv: number; ffn: number; vocab: number; tied?: boolean; headDim?: number }): number {

@@ -1,28 +1,13 @@
 /** MaxText YAML through the whole pipeline: base_config/model_name layering, dims × scales, TPU topologies, batch, fixes. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { analyzeText } from '../../server/src/dialects/index';
-import { defaultOptions } from '../../server/src/core/options';
-import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
 import { MAXTEXT_ADAPTER, parameterScales, tpuSlice } from '../../server/src/dialects/maxtext';
 import { fixToTextEdits } from '../../server/src/dialects/edits';
-import { boundedReader } from '../../server/src/host/files';
-import { CORPUS, repoReader, type Reader } from '../helpers/corpus';
+import { at, dialectHarness, errors, params, repoReader } from '../helpers/corpus';
 
-const DIR = resolve(CORPUS, 'maxtext');
-const skip = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
-const adapters = [NATIVE_ADAPTER, MAXTEXT_ADAPTER];
-const run = (text: string, fileName: string, readFile: Reader = boundedReader([CORPUS])) => analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile });
-const corpus = (name: string) => {
-  const file = resolve(DIR, name);
-  const text = readFileSync(file, 'utf8');
-  return { text, a: run(text, file) };
-};
-const at = (text: string, r: { start: number; end: number }) => text.slice(r.start, r.end);
-const errors = (a: ReturnType<typeof run>) => a.findings.filter((f) => f.severity === 'error');
-const params = (a: ReturnType<typeof run>) => a.analysis!.figures.params.value;
+const { DIR, skip, run, corpus } = dialectHarness('maxtext', MAXTEXT_ADAPTER);
 
 
 // Llama-style count: embeddings (untied ×2) + layers × (q, k, v, o + SwiGLU gate/up/down + 2 RMSNorms) + final norm.

@@ -1,28 +1,12 @@
 /** OLMo YAML through the whole pipeline: fused SwiGLU width, norms, max_duration units, stop_at, FSDP, fixes in OLMo's style. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { analyzeText } from '../../server/src/dialects/index';
-import { defaultOptions } from '../../server/src/core/options';
-import { NATIVE_ADAPTER } from '../../server/src/dialects/nativeAdapter';
+import { readdirSync } from 'node:fs';
 import { OLMO_ADAPTER, parseDuration, renderOlmoValue } from '../../server/src/dialects/olmo';
 import { fixToTextEdits } from '../../server/src/dialects/edits';
-import { boundedReader } from '../../server/src/host/files';
+import { at, errors, params, dialectHarness } from '../helpers/corpus';
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
-const DIR = resolve(CORPUS, 'olmo');
-const skip = existsSync(DIR) ? false : `corpus not found at ${DIR}`;
-const adapters = [NATIVE_ADAPTER, OLMO_ADAPTER];
-const run = (text: string, fileName = resolve(DIR, 'inline.yaml')) => analyzeText(text, fileName, { options: defaultOptions(), adapters, readFile: boundedReader([CORPUS]) });
-const corpus = (name: string) => {
-  const file = resolve(DIR, name);
-  const text = readFileSync(file, 'utf8');
-  return { text, a: run(text, file) };
-};
-const at = (text: string, r: { start: number; end: number }) => text.slice(r.start, r.end);
-const errors = (a: ReturnType<typeof run>) => a.findings.filter((f) => f.severity === 'error');
-const params = (a: ReturnType<typeof run>) => a.analysis!.figures.params.value;
+const { DIR, skip, run, corpus } = dialectHarness('olmo', OLMO_ADAPTER);
 
 /** OLMo block: q, k, v, o (MHA) + MLP (gated: 3 matrices of the TRUE width) + norms of `norm` params each. */
 function olmoParams(o: { layers: number; d: number; ffn: number; gated: boolean; vocab: number; tied: boolean; normsPerLayer: number; norm: number }): number {

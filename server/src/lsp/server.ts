@@ -68,20 +68,27 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   });
 
-  const refreshAll = () => {
-    for (const d of documents.all()) publishDiagnostics(connection, cache, d);
+  /** Ask the client to re-request inlay hints and code lenses (their inputs changed outside the document). */
+  const refreshViews = () => {
     void connection.languages.inlayHint.refresh().catch(() => undefined);
     void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  };
+  const refreshAll = () => {
+    for (const d of documents.all()) publishDiagnostics(connection, cache, d);
+    refreshViews();
+  };
+  const applySettings = (raw: unknown) => {
+    const { settings, problems } = normalizeSettings(raw);
+    for (const p of problems) connection.console.warn(p);
+    cache.updateSettings(settings);
+    refreshAll();
   };
 
   const pullSettings = async () => {
     if (!canPullConfig) return;
     try {
       const [raw] = await connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }]);
-      const { settings, problems } = normalizeSettings(raw);
-      for (const p of problems) connection.console.warn(p);
-      cache.updateSettings(settings);
-      refreshAll();
+      applySettings(raw);
     } catch (e) {
       log(`could not read settings: ${String(e)}`);
     }
@@ -103,19 +110,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         const doc = documents.get(uri);
         if (doc) publishDiagnostics(connection, cache, doc);
       }
-      void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-      void connection.languages.inlayHint.refresh().catch(() => undefined);
+      refreshViews();
     }),
   );
   connection.onDidChangeConfiguration((change) => {
     if (canPullConfig) void pullSettings();
-    else {
-      const raw = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
-      const { settings, problems } = normalizeSettings(raw);
-      for (const p of problems) connection.console.warn(p);
-      cache.updateSettings(settings);
-      refreshAll();
-    }
+    else applySettings((change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION]);
   });
 
   documents.onDidChangeContent(guard('diagnostics', undefined, (e) => publishDiagnostics(connection, cache, e.document)));

@@ -104,40 +104,31 @@ export const normsWithExtra = (hidden: number, extra: number, norms = 2): number
 
 // ───────────────────────────── models missing from core/presets.ts ─────────────────────────────
 
+/** Qwen3 dims (config.json; torchtitan qwen3 flavors): head_dim 128, q/k norms folded into norms per layer; MoE every layer. */
+export function qwen3Arch(source: string, o: { dim: number; layers: number; heads: number; kvHeads: number; ffn: number; vocab?: number; tied: boolean; moe?: { ffn: number; experts: number; topK: number } }): Arch {
+  return {
+    source,
+    layers: o.layers,
+    hidden: o.dim,
+    heads: o.heads,
+    kvHeads: o.kvHeads,
+    headDim: 128,
+    ffnHidden: o.moe ? o.moe.ffn : o.ffn,
+    vocab: o.vocab ?? 151936,
+    tiedEmbeddings: o.tied,
+    normsPerLayer: normsWithExtra(o.dim, 2 * 128), // + q_norm, k_norm (head_dim each)
+    ...(o.moe ? { experts: o.moe.experts, topK: o.moe.topK, expertFfnHidden: o.moe.ffn, sharedExperts: 0 } : {}),
+  };
+}
+
 const qwen3 = (size: string, layers: number, hidden: number, heads: number, kvHeads: number, ffn: number, tied: boolean): [string[], Arch] => [
   [`Qwen/Qwen3-${size}`],
-  {
-    source: `Qwen/Qwen3-${size} config.json`,
-    layers,
-    hidden,
-    heads,
-    kvHeads,
-    headDim: 128,
-    ffnHidden: ffn,
-    vocab: 151936,
-    tiedEmbeddings: tied,
-    normsPerLayer: normsWithExtra(hidden, 2 * 128), // + q_norm, k_norm (head_dim each)
-    seqLen: 4096,
-  },
+  { ...qwen3Arch(`Qwen/Qwen3-${size} config.json`, { dim: hidden, layers, heads, kvHeads, ffn, tied }), seqLen: 4096 },
 ];
-
 const qwen3Moe = (name: string, layers: number, hidden: number, heads: number, kvHeads: number, moeFfn: number): [string[], Arch] => [
   [`Qwen/${name}`],
   {
-    source: `Qwen/${name} config.json (decoder_sparse_step 1: every layer MoE)`,
-    layers,
-    hidden,
-    heads,
-    kvHeads,
-    headDim: 128,
-    ffnHidden: moeFfn,
-    expertFfnHidden: moeFfn,
-    experts: 128,
-    topK: 8,
-    sharedExperts: 0,
-    vocab: 151936,
-    tiedEmbeddings: false,
-    normsPerLayer: normsWithExtra(hidden, 2 * 128),
+    ...qwen3Arch(`Qwen/${name} config.json (decoder_sparse_step 1: every layer MoE)`, { dim: hidden, layers, heads, kvHeads, ffn: moeFfn, tied: false, moe: { ffn: moeFfn, experts: 128, topK: 8 } }),
     seqLen: 4096,
   },
 ];

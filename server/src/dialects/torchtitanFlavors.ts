@@ -9,7 +9,7 @@
  * Vocab sizes are the flavor's own (`vocab_size=`), else the args default (Llama 3 128256, Llama 4 202048).
  * Variant suffixes (`_flex_attn`, `_varlen`, `_irope`, …) change kernels, not dims.
  */
-import { deepseekArch, gptOssArch, moeWidths, normsWithExtra, type Arch } from './modelArch';
+import { deepseekArch, gptOssArch, moeWidths, qwen3Arch, type Arch } from './modelArch';
 
 const SRC = 'pytorch/torchtitan torchtitan/models';
 
@@ -46,20 +46,8 @@ function llama4(flavor: string, o: { dim: number; layers: number; heads: number;
   };
 }
 
-function qwen3(flavor: string, o: { dim: number; layers: number; heads: number; kvHeads: number; ffn: number; vocab: number; tied: boolean; moe?: { ffn: number; experts: number; topK: number } }): Arch {
-  return {
-    source: `${SRC}/qwen3 flavor ${flavor}`,
-    layers: o.layers,
-    hidden: o.dim,
-    heads: o.heads,
-    kvHeads: o.kvHeads,
-    headDim: 128,
-    ffnHidden: o.moe ? o.moe.ffn : o.ffn,
-    vocab: o.vocab,
-    tiedEmbeddings: o.tied,
-    normsPerLayer: normsWithExtra(o.dim, 2 * 128), // + q_norm, k_norm
-    ...(o.moe ? { experts: o.moe.experts, topK: o.moe.topK, expertFfnHidden: o.moe.ffn, sharedExperts: 0 } : {}),
-  };
+function qwen3(flavor: string, o: Parameters<typeof qwen3Arch>[1]): Arch {
+  return qwen3Arch(`${SRC}/qwen3 flavor ${flavor}`, o);
 }
 
 function gptOss(flavor: string, dim: number, layers: number, experts: number, vocab: number): Arch {
